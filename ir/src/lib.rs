@@ -1,0 +1,9 @@
+//! Datums, symbols, source locations, the reader and writer, and every intermediate language of
+//! the compiler (declared with `nanopass-macros`), with the support code those languages share.
+//!
+//! **Architecture invariant:** `ir` depends on no other loko crate except `nanopass-macros`.
+
+pub mod datum;
+pub mod number;
+pub mod source;
+pub mod symbol;
