@@ -1,0 +1,1 @@
+//! Shared helpers for loko's benchmark programs (the binaries in `src/bin/`).
