@@ -71,6 +71,11 @@ impl Datums {
         self.spans[id.index()]
     }
 
+    /// Replaces a datum's source location (the reader moves a label's span to its datum).
+    pub fn set_span(&mut self, id: DatumId, span: Option<Span>) {
+        self.spans[id.index()] = span;
+    }
+
     pub fn len(&self) -> usize {
         self.data.len()
     }
@@ -109,6 +114,39 @@ impl Datums {
             }
         }
     }
+}
+
+/// `equal?` across arenas: whether datum `x` of `a` and datum `y` of `b` have the same structure
+/// and contents. Numbers compare with `eqv?` (so `-0.0` differs from `0.0` and NaN equals NaN),
+/// and cyclic data compares as the infinite trees it unfolds to. Iterative, so deep data is fine.
+pub fn equal(a: &Datums, x: DatumId, b: &Datums, y: DatumId) -> bool {
+    // Pairs of nodes already assumed equal: revisiting one (through a cycle or shared structure)
+    // adds no new obligation.
+    let mut assumed = std::collections::HashSet::new();
+    let mut work = vec![(x, y)];
+    while let Some((x, y)) = work.pop() {
+        if !assumed.insert((x, y)) {
+            continue;
+        }
+        match (a.get(x), b.get(y)) {
+            (Datum::Null, Datum::Null) => {}
+            (Datum::Bool(p), Datum::Bool(q)) if p == q => {}
+            (Datum::Number(p), Datum::Number(q)) if p.eqv(q) => {}
+            (Datum::Char(p), Datum::Char(q)) if p == q => {}
+            (Datum::String(p), Datum::String(q)) if p == q => {}
+            (Datum::Symbol(p), Datum::Symbol(q)) if p == q => {}
+            (Datum::Bytevector(p), Datum::Bytevector(q)) if p == q => {}
+            (Datum::Pair(p1, p2), Datum::Pair(q1, q2)) => {
+                work.push((*p2, *q2));
+                work.push((*p1, *q1));
+            }
+            (Datum::Vector(p), Datum::Vector(q)) if p.len() == q.len() => {
+                work.extend(p.iter().copied().zip(q.iter().copied()).rev());
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 impl std::ops::Index<DatumId> for Datums {

@@ -5,5 +5,7 @@
 
 pub mod datum;
 pub mod number;
+pub mod reader;
 pub mod source;
 pub mod symbol;
+pub mod writer;
