@@ -1,1 +1,38 @@
-#![no_std]
+//! loko's runtime: the code that compiled Scheme programs call into.
+//!
+//! The crate is built twice (DESIGN.md decisions 1 and 2):
+//!
+//! * as an ordinary rlib linked into `loko`, which runs compiled code
+//!   in-process (`--program`, the REPL, `eval`); and
+//! * with the `stub` feature, as the static executable `loko-stub` (no libc,
+//!   no start files) that `loko --compile` turns into a program by appending
+//!   the generated code and data.
+//!
+//! Two small `#[repr(C)]` structures form the contract between generated code
+//! and the runtime:
+//!
+//! * [`ImageTable`] ([`table`]) is a patchable table in the stub's `.data`
+//!   that the ELF writer fills in: the entry address of the generated code
+//!   and the bounds of its code, data and static-roots areas. The stub reads
+//!   it at start-up.
+//! * [`Services`] ([`services`]) is a table of `extern "sysv64"` function
+//!   pointers that the runtime passes to the generated entry. Generated code
+//!   calls the runtime only through this table (`call [reg+offset]`), never
+//!   with a direct `call rel32`: in-process, generated code lives more than
+//!   2 GiB away from loko's own code, and iced-x86 would silently rewrite a
+//!   far direct call.
+//!
+//! Everything outside [`start`] and [`mem`] is shared by both builds.
+#![cfg_attr(not(test), no_std)]
+
+pub mod services;
+pub mod sys;
+pub mod table;
+
+#[cfg(feature = "stub")]
+pub mod mem;
+#[cfg(feature = "stub")]
+pub mod start;
+
+pub use services::{EntryFn, Services};
+pub use table::ImageTable;

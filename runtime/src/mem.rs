@@ -1,0 +1,86 @@
+//! memcpy, memmove, memset, memcmp and bcmp for the standalone executable.
+//!
+//! rustc emits calls to these symbols, and on linux-gnu compiler_builtins
+//! leaves them to libc, which the stub does not link. Only built with the
+//! `stub` feature: in the host build they would replace libc's. They use
+//! `rep movsb`/`rep stosb` (fast on every CPU with ERMS) rather than Rust loops,
+//! which LLVM would turn back into calls to these very functions.
+
+use core::arch::asm;
+
+/// # Safety
+/// The C contract: `dst` and `src` valid for `n` bytes and not overlapping.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memcpy(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+    unsafe {
+        asm!(
+            "rep movsb",
+            inout("rcx") n => _,
+            inout("rdi") dst => _,
+            inout("rsi") src => _,
+            options(nostack, preserves_flags),
+        );
+    }
+    dst
+}
+
+/// # Safety
+/// The C contract: `dst` and `src` valid for `n` bytes; they may overlap.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memmove(dst: *mut u8, src: *const u8, n: usize) -> *mut u8 {
+    if (dst as usize).wrapping_sub(src as usize) >= n {
+        // dst is below src, or past its end: a forward copy never reads a
+        // byte it has already overwritten.
+        return unsafe { memcpy(dst, src, n) };
+    }
+    // Copy backwards, from the last byte down.
+    unsafe {
+        asm!(
+            "std",
+            "rep movsb",
+            "cld",
+            inout("rcx") n => _,
+            inout("rdi") dst.add(n).wrapping_sub(1) => _,
+            inout("rsi") src.add(n).wrapping_sub(1) => _,
+            options(nostack),
+        );
+    }
+    dst
+}
+
+/// # Safety
+/// The C contract: `dst` valid for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memset(dst: *mut u8, c: i32, n: usize) -> *mut u8 {
+    unsafe {
+        asm!(
+            "rep stosb",
+            inout("rcx") n => _,
+            inout("rdi") dst => _,
+            in("al") c as u8,
+            options(nostack, preserves_flags),
+        );
+    }
+    dst
+}
+
+/// # Safety
+/// The C contract: `a` and `b` valid for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn memcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    for i in 0..n {
+        // SAFETY: i < n.
+        let (x, y) = unsafe { (*a.add(i), *b.add(i)) };
+        if x != y {
+            return i32::from(x) - i32::from(y);
+        }
+    }
+    0
+}
+
+/// # Safety
+/// The C contract: `a` and `b` valid for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
+    unsafe { memcmp(a, b, n) }
+}

@@ -1,0 +1,89 @@
+//! The runtime services table: how generated code calls the runtime.
+//!
+//! The runtime hands the generated entry a pointer to a [`Services`] in `rdi`
+//! (System V calling convention). Generated code keeps that pointer and calls
+//! a service with `call [reg + OFFSET]`, using the `*_OFFSET` constants below.
+//! An indirect call works at any distance, which matters in-process, where the
+//! generated code is mapped far away from loko's own code.
+//!
+//! Both builds fill the table with their own implementations of the same
+//! contract: the stub with [`STANDALONE`], loko's in-process loader with
+//! services whose `exit` returns control to loko. New services are appended at
+//! the end so that existing offsets never change.
+
+use core::mem::offset_of;
+
+use crate::sys;
+
+/// The generated code's entry point. It receives the services table and
+/// returns a value; a standalone executable exits with the low 32 bits of that
+/// value as its status when the entry returns instead of calling `exit`.
+pub type EntryFn = unsafe extern "sysv64" fn(services: *const Services) -> u64;
+
+#[repr(C)]
+pub struct Services {
+    /// Writes all of `buf[..len]` to `fd` (retrying short writes and
+    /// interrupted calls). Returns `len`, or `-errno` on the first failure.
+    pub write: unsafe extern "sysv64" fn(fd: i32, buf: *const u8, len: usize) -> isize,
+    /// Ends the Scheme program with `status`. Never returns to its caller.
+    pub exit: unsafe extern "sysv64" fn(status: i32) -> !,
+}
+
+/// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
+pub const WRITE_OFFSET: usize = offset_of!(Services, write);
+/// Byte offset of [`Services::exit`].
+pub const EXIT_OFFSET: usize = offset_of!(Services, exit);
+
+/// The services of a standalone executable: output through `write(2)`,
+/// `exit` is `exit_group(2)`.
+pub static STANDALONE: Services = Services {
+    write: write_all,
+    exit: exit_process,
+};
+
+/// The `write` service, shared by both builds.
+///
+/// # Safety
+/// `buf` must be valid for reading `len` bytes.
+pub unsafe extern "sysv64" fn write_all(fd: i32, buf: *const u8, len: usize) -> isize {
+    let mut done = 0;
+    while done < len {
+        // SAFETY: `done < len`, so the rest of the buffer is in bounds.
+        let n = unsafe { sys::write(fd, buf.add(done), len - done) };
+        if n == sys::EINTR {
+            continue;
+        }
+        if n < 0 {
+            return n;
+        }
+        done += n as usize;
+    }
+    len as isize
+}
+
+/// The standalone `exit` service: nothing else has to run, so end the process.
+///
+/// # Safety
+/// Always safe; `unsafe` only because the table's field type is.
+pub unsafe extern "sysv64" fn exit_process(status: i32) -> ! {
+    sys::exit_group(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_are_stable() {
+        // Generated code bakes these in; changing them is an ABI change.
+        assert_eq!(WRITE_OFFSET, 0);
+        assert_eq!(EXIT_OFFSET, 8);
+        assert_eq!(core::mem::size_of::<Services>(), 16);
+    }
+
+    #[test]
+    fn write_all_reports_errors() {
+        assert_eq!(unsafe { write_all(-1, b"x".as_ptr(), 1) }, -9);
+        assert_eq!(unsafe { write_all(-1, b"".as_ptr(), 0) }, 0);
+    }
+}
