@@ -3,9 +3,15 @@
 //!
 //! **Architecture invariant:** `ir` depends on no other loko crate except `nanopass-macros`.
 
+// Generated code names this crate `::ir`, inside it as well as outside.
+extern crate self as ir;
+
 pub mod datum;
+pub mod lang;
+pub mod nanopass;
 pub mod number;
 pub mod reader;
 pub mod source;
 pub mod symbol;
+pub mod var;
 pub mod writer;
