@@ -295,10 +295,13 @@ impl<'a, 'd> Parser<'a, 'd> {
                 self.items.truncate(base);
                 Ok(tail)
             }
-            Frame::Vector { base, start } | Frame::Bytevector { base, start } if byte == b']' => {
-                let _ = base;
-                Err(Diagnostic::error(Some(span), "`]` does not match `(`")
+            Frame::Vector { start, .. } if byte == b']' => {
+                Err(Diagnostic::error(Some(span), "`]` does not match `#(`")
                     .with_note(Some(start), "the vector opened here"))
+            }
+            Frame::Bytevector { start, .. } if byte == b']' => {
+                Err(Diagnostic::error(Some(span), "`]` does not match `#vu8(`")
+                    .with_note(Some(start), "the bytevector opened here"))
             }
             Frame::Vector { base, start } => {
                 let items = self.items.split_off(base);

@@ -20,17 +20,412 @@ fn check(input: &str, expect: Expect) {
 }
 
 #[test]
-fn smoke() {
+fn comments() {
     check(
-        "(a b . c) #(1 2) \"x\\ny\" #\\a 1.5 #e1.5 'x",
+        "a ; line comment\n#| block #| nested |# still |# b #;(skipped datum) c #; #;d e f",
         expect![[r#"
-        (a b . c)
-        #(1 2)
-        "x\ny"
-        #\a
-        1.5
-        3/2
-        'x
+            a
+            b
+            c
+            f
+        "#]],
+    );
+}
+
+#[test]
+fn directives_and_fold_case() {
+    check(
+        "#!r6rs Abc #!fold-case Abc #\\SPACE |Abc| \"Abc\" #!no-fold-case Abc #!r7rs",
+        expect![[r#"
+            Abc
+            abc
+            #\space
+            Abc
+            "Abc"
+            Abc
+        "#]],
+    );
+}
+
+#[test]
+fn script_header() {
+    check(
+        "#!/usr/bin/env scheme-script\n(display 1)",
+        expect![[r#"
+        (display 1)
     "#]],
     );
+}
+
+#[test]
+fn booleans() {
+    check(
+        "#t #f #true #false #T #F",
+        expect![[r#"
+        #t
+        #f
+        #t
+        #f
+        #t
+        #f
+    "#]],
+    );
+}
+
+#[test]
+fn characters() {
+    check(
+        r"#\a #\A #\( #\) #\; #\  #\x #\x41 #\x3bb #\λ #\nul #\null #\alarm #\backspace #\tab #\linefeed #\newline #\vtab #\page #\return #\esc #\escape #\space #\delete #\x0",
+        expect![[r#"
+            #\a
+            #\A
+            #\(
+            #\)
+            #\;
+            #\space
+            #\x
+            #\A
+            #\λ
+            #\λ
+            #\null
+            #\null
+            #\alarm
+            #\backspace
+            #\tab
+            #\newline
+            #\newline
+            #\xb
+            #\xc
+            #\return
+            #\escape
+            #\escape
+            #\space
+            #\delete
+            #\null
+        "#]],
+    );
+}
+
+#[test]
+fn strings() {
+    check(
+        "\"plain\" \"a\\tb\\nc\" \"\\a\\b\\v\\f\\r\" \"q\\\"uote\\\\\" \"\\x41;\\x3bb;\" \"bar\\|\" \"cont\\   \n    inued\" \"raw\nline\" \"crlf\r\nline\" \"\"",
+        expect![[r#"
+            "plain"
+            "a\tb\nc"
+            "\a\b\xb;\xc;\r"
+            "q\"uote\\"
+            "Aλ"
+            "bar|"
+            "continued"
+            "raw\nline"
+            "crlf\nline"
+            ""
+        "#]],
+    );
+}
+
+#[test]
+fn identifiers() {
+    check(
+        "lambda list->vector <=? a.b $x! ~ ^_ %% &rest *x* / : a+ a- a@ a# 𝔸λ",
+        expect![[r#"
+            lambda
+            list->vector
+            <=?
+            a.b
+            $x!
+            ~
+            ^_
+            %%
+            &rest
+            *x*
+            /
+            :
+            a+
+            a-
+            a@
+            a#
+            𝔸λ
+        "#]],
+    );
+}
+
+#[test]
+fn peculiar_identifiers() {
+    check(
+        "+ - ... ->x -> +a -b +.c .. .a -@ +- +inside",
+        expect![[r#"
+        +
+        -
+        ...
+        ->x
+        ->
+        +a
+        -b
+        +.c
+        ..
+        .a
+        -@
+        +-
+        +inside
+    "#]],
+    );
+}
+
+#[test]
+fn escaped_identifiers() {
+    check(
+        r"|hello world| |a\|b| |\x41;bc| \x41;bc a\x20;b |\t\n| || |1| |+inf.0| |.|",
+        expect![[r#"
+            |hello world|
+            |a\|b|
+            Abc
+            Abc
+            |a b|
+            |\t\n|
+            ||
+            |1|
+            |+inf.0|
+            |.|
+        "#]],
+    );
+}
+
+#[test]
+fn integers() {
+    check(
+        "0 -0 +42 -17 123456789012345678901234567890 -9223372036854775808 9223372036854775808",
+        expect![[r#"
+            0
+            0
+            42
+            -17
+            123456789012345678901234567890
+            -9223372036854775808
+            9223372036854775808
+        "#]],
+    );
+}
+
+#[test]
+fn radix_and_exactness_prefixes() {
+    check(
+        "#x-1F #XfF #o17 #b-101 #d99 #e#x10 #x#e10 #i#b101 #i3 #e3 #x123456789abcdef0123456789",
+        expect![[r#"
+            -31
+            255
+            15
+            -5
+            99
+            16
+            16
+            5.0
+            3.0
+            3
+            90144042682896311822508713865
+        "#]],
+    );
+}
+
+#[test]
+fn rationals() {
+    check(
+        "1/2 -6/4 4/2 #x10/3 #i1/3 #e1/3 0/5",
+        expect![[r#"
+        1/2
+        -3/2
+        2
+        16/3
+        0.3333333333333333
+        1/3
+        0
+    "#]],
+    );
+}
+
+#[test]
+fn decimals() {
+    check(
+        "0.1 1.5 -2.25 .5 5. 1e10 1E-3 1.5e+3 1s2 1f2 1d2 1l2 1e400 1e-400 -0.0 #i-0 #e1.5 #e1.2e-3 #e1e20 #e-.25 123456789.125",
+        expect![[r#"
+            0.1
+            1.5
+            -2.25
+            0.5
+            5.0
+            10000000000.0
+            0.001
+            1500.0
+            100.0
+            100.0
+            100.0
+            100.0
+            +inf.0
+            0.0
+            -0.0
+            -0.0
+            3/2
+            3/2500
+            100000000000000000000
+            -1/4
+            123456789.125
+        "#]],
+    );
+}
+
+#[test]
+fn infinities_and_nans() {
+    check(
+        "+inf.0 -inf.0 +nan.0 -nan.0 +INF.0 #i+inf.0",
+        expect![[r#"
+        +inf.0
+        -inf.0
+        +nan.0
+        +nan.0
+        +inf.0
+        +inf.0
+    "#]],
+    );
+}
+
+#[test]
+fn complex_numbers_are_rejected() {
+    check(
+        "1+2i",
+        expect![[r#"
+        test.scm:1:1: error: complex numbers are not supported
+        1+2i
+        ^
+    "#]],
+    );
+    check(
+        "+i",
+        expect![[r#"
+        test.scm:1:1: error: complex numbers are not supported
+        +i
+        ^
+    "#]],
+    );
+    check(
+        "1@2",
+        expect![[r#"
+        test.scm:1:1: error: complex numbers are not supported
+        1@2
+        ^
+    "#]],
+    );
+}
+
+#[test]
+fn lists_and_pairs() {
+    check(
+        "() (a) (a b c) (a . b) (a b . c) [a b] ([x 1] [y 2]) (a . (b . (c . ()))) ((()))",
+        expect![[r#"
+            ()
+            (a)
+            (a b c)
+            (a . b)
+            (a b . c)
+            (a b)
+            ((x 1) (y 2))
+            (a b c)
+            ((()))
+        "#]],
+    );
+}
+
+#[test]
+fn vectors_and_bytevectors() {
+    check(
+        "#() #(a #(b) (c)) #vu8() #vu8(0 1 255) #u8(7 8)",
+        expect![[r#"
+        #()
+        #(a #(b) (c))
+        #vu8()
+        #vu8(0 1 255)
+        #vu8(7 8)
+    "#]],
+    );
+}
+
+#[test]
+fn abbreviations() {
+    check(
+        "'a `(a ,b ,@c) #'x #`(y #,z #,@w) '(quote a) ''a '(quote a b) '(quote . a)",
+        expect![[r#"
+            'a
+            `(a ,b ,@c)
+            #'x
+            #`(y #,z #,@w)
+            ''a
+            ''a
+            '(quote a b)
+            '(quote . a)
+        "#]],
+    );
+}
+
+#[test]
+fn datum_labels() {
+    check(
+        "#0=(a . #0#) (#1=(x) #1#) #2=#(1 #2#) (#3=a #3#) #4=(#4# . #4#) '#5=(q #5#)",
+        expect![[r#"
+            #0=(a . #0#)
+            ((x) (x))
+            #0=#(1 #0#)
+            (a a)
+            #0=(#0# . #0#)
+            '#0=(q #0#)
+        "#]],
+    );
+}
+
+#[test]
+fn datum_label_scope_is_one_top_level_datum() {
+    check(
+        "#0=(a) #0#",
+        expect![[r#"
+        test.scm:1:8: error: datum label #0# is not defined
+        #0=(a) #0#
+               ^
+    "#]],
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let depth = 1_000_000;
+    let text = "(".repeat(depth) + &")".repeat(depth);
+    let mut datums = Datums::new();
+    let ids = read_str("deep.scm", &text, &mut datums).expect("deep nesting reads");
+    assert_eq!(ids.len(), 1);
+    let written = write(&datums, ids[0]);
+    assert_eq!(written.len(), 2 * depth);
+    let quotes = "'".repeat(depth) + "x";
+    let ids = read_str("quotes.scm", &quotes, &mut datums).expect("deep quotes read");
+    assert_eq!(write(&datums, ids[0]), quotes);
+}
+
+#[test]
+fn spans_point_at_datums() {
+    let mut datums = Datums::new();
+    let ids = read_str("spans.scm", "  (a\n  \"λ\" b)\n λ  c", &mut datums).expect("reads");
+    let show = |id| {
+        let span = datums.span(id).expect("read datums have spans");
+        format!("{}:{} {}..{}", span.line, span.column, span.start, span.end)
+    };
+    let items = datums.list_items(ids[0]).expect("a proper list");
+    let shown: Vec<String> = ids.iter().chain(&items).map(|&id| show(id)).collect();
+    expect![[r#"
+        [
+            "1:3 2..14",
+            "3:2 16..18",
+            "3:5 20..21",
+            "1:4 3..4",
+            "2:3 7..11",
+            "2:7 12..13",
+        ]
+    "#]]
+    .assert_debug_eq(&shown);
 }
