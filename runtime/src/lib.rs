@@ -22,14 +22,15 @@
 //!   2 GiB away from loko's own code, and iced-x86 would silently rewrite a
 //!   far direct call.
 //!
-//! Everything outside [`start`] and [`mem`] is shared by both builds.
+//! Everything but the `start` module (`_start`, the exported table, the panic
+//! handler) is shared by both builds; [`mem`] is exported under the C names
+//! only in the stub.
 #![cfg_attr(not(test), no_std)]
 
 pub mod services;
 pub mod sys;
 pub mod table;
 
-#[cfg(feature = "stub")]
 pub mod mem;
 #[cfg(feature = "stub")]
 pub mod start;
