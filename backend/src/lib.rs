@@ -10,7 +10,7 @@
 //!   patches the stub's [`runtime::ImageTable`], giving a static executable.
 //! * [`loader`]: [`run_image`] maps an image into loko's own process (never
 //!   writable and executable at once) and runs it with host-built
-//!   [`runtime::Services`]; [`trampoline`] lets the program's `exit` return to
+//!   [`runtime::Services`]; the private `trampoline` module lets the program's `exit` return to
 //!   loko.
 //!
 //! Generated code reaches the runtime only through the services table whose

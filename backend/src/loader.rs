@@ -7,7 +7,7 @@
 //! switched to R+X. No page is ever writable and executable at once.
 //!
 //! The program gets the host's [`Services`]: `write` is the runtime's own,
-//! `exit` returns control to loko (see [`crate::trampoline`]), so
+//! `exit` returns control to loko (see the `trampoline` module), so
 //! [`run_image`] reports [`Outcome::Exited`] and the caller decides what to do
 //! — `--program` exits with that status, the REPL carries on.
 

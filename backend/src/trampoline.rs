@@ -29,7 +29,7 @@ pub enum Outcome {
 thread_local! {
     /// Where the innermost active [`call_entry`] saved its stack pointer.
     /// Null outside generated code.
-    static RESUME_SP: Cell<*const u64> = const { Cell::new(ptr::null()) };
+    static RESUME_SP: Cell<*mut u64> = const { Cell::new(ptr::null_mut()) };
 }
 
 /// Calls `entry(services)` and reports how it ended.
@@ -38,11 +38,14 @@ thread_local! {
 /// `entry` must be generated code following [`EntryFn`], mapped executable.
 pub(crate) unsafe fn call_entry(entry: EntryFn, services: &Services) -> Outcome {
     let mut saved_sp = 0u64;
+    // One pointer for both `enter` (which writes) and `exit_to_host` (which
+    // reads), so neither access invalidates the other.
+    let saved_sp: *mut u64 = &raw mut saved_sp;
     // Nested runs (eval inside a macro transformer...) each resume to their
     // own caller.
-    let outer = RESUME_SP.replace(&raw const saved_sp);
+    let outer = RESUME_SP.replace(saved_sp);
     // SAFETY: `saved_sp` outlives the call; `enter` follows the C ABI.
-    let result = unsafe { enter(entry, services, &raw mut saved_sp) };
+    let result = unsafe { enter(entry, services, saved_sp) };
     RESUME_SP.set(outer);
     if result.exited != 0 {
         Outcome::Exited(result.value as i32)
