@@ -10,8 +10,8 @@
 //!   patches the stub's [`runtime::ImageTable`], giving a static executable.
 //! * [`loader`]: [`run_image`] maps an image into loko's own process (never
 //!   writable and executable at once) and runs it with host-built
-//!   [`runtime::Services`]; the private `trampoline` module lets the program's `exit` return to
-//!   loko.
+//!   [`runtime::Services`], whose `exit` returns to loko through the private
+//!   `trampoline` module.
 //!
 //! Generated code reaches the runtime only through the services table whose
 //! address its entry receives in `rdi`; see the `runtime` crate.
