@@ -7,7 +7,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use backend::{Image, STUB, link_executable};
+use backend::{Image, LinkError, STUB, link_executable};
 use common::{Addressing, Ending, HELLO, program};
 use object::read::elf::{ElfFile64, ProgramHeader};
 use object::{Object, ObjectSymbol, elf};
@@ -145,4 +145,41 @@ fn symbols_name_runtime_and_scheme_code() {
 
     assert!(find("_start").is_some(), "runtime symbols are kept");
     assert!(find("loko_image_table").is_some());
+}
+
+#[test]
+fn bad_inputs_are_errors_not_panics() {
+    let image = program(HELLO, 1, Addressing::RipRelative, Ending::Exit(0));
+    assert!(matches!(
+        link_executable(b"not an ELF file", &image),
+        Err(LinkError::Object(_))
+    ));
+    // A valid ELF file that is not loko's stub: the linked executable itself
+    // has no placeholder note any more.
+    let exe = link_executable(STUB, &image).expect("links");
+    assert!(matches!(
+        link_executable(&exe, &image),
+        Err(LinkError::BadStub(_))
+    ));
+
+    let bad = Image {
+        entry: 1 << 20,
+        ..image
+    };
+    assert!(matches!(
+        link_executable(STUB, &bad),
+        Err(LinkError::Image(_))
+    ));
+}
+
+#[test]
+fn data_larger_than_a_page_moves_the_code() {
+    let long = format!("{}\n", "x".repeat(5000));
+    for addressing in [Addressing::RipRelative, Addressing::ThroughRelocatedPointer] {
+        let image = program(&long, 1, addressing, Ending::Exit(0));
+        assert_eq!(image.code_offset(), 8192);
+        let (_, output) = run_linked("long", &image);
+        assert_eq!(String::from_utf8_lossy(&output.stdout), long);
+        assert_eq!(output.status.code(), Some(0));
+    }
 }
