@@ -41,10 +41,8 @@ fn prints_every_production() {
         "(program (letrec ([f (lambda (n) (if (call? n) (begin (set! n (quote 1)) n) ((primitive +) n (quote \"s\"))))])
                     (if (f (quote (1 2))) (f (quote #t)))))",
         expect![[r#"
-            (program
-              (letrec
-                ([f.0 (lambda (n.1) (if (call?.2 n.1) (begin (set! n.1 (quote 1)) n.1) ((primitive +) n.1 (quote "s"))))])
-                (if (f.0 (quote (1 2))) (f.0 (quote #t)))))"#]],
+            (program (letrec ([f.0 (lambda (n.1) (if (call?.2 n.1) (begin (set! n.1 (quote 1)) n.1) ((primitive +) n.1 (quote "s"))))])
+                       (if (f.0 (quote (1 2))) (f.0 (quote #t)))))"#]],
     );
 }
 

@@ -259,28 +259,31 @@ pub fn pretty(sexp: &Sexp, width: usize) -> String {
 
 fn write_pretty(sexp: &Sexp, width: usize, indent: usize, out: &mut String) {
     crate::nanopass::grow(|| {
-        let flat = sexp.flat();
         let Sexp::List(items, bracket, _) = sexp else {
-            out.push_str(&flat);
+            write_flat(sexp, out);
             return;
         };
-        if indent + flat.len() <= width || items.len() < 2 {
-            out.push_str(&flat);
+        if items.len() < 2 || fits(sexp, width.saturating_sub(indent)) {
+            write_flat(sexp, out);
             return;
         }
         let (open, close) = brackets(*bracket);
         out.push(open);
         let mut rest = &items[..];
-        if let Some(head @ Sexp::Atom(..)) = rest.first() {
+        // Elements after the first line align under the first element of a data list, or two
+        // columns in for a form with a keyword or operator head.
+        let mut child_indent = indent + 1;
+        if let Some(head @ Sexp::Atom(text, _)) = rest.first() {
             write_flat(head, out);
             rest = &rest[1..];
-            if let Some(first) = rest.first() {
-                let first_flat = first.flat();
-                if indent + 2 + head.flat().len() + first_flat.len() <= width {
-                    out.push(' ');
-                    out.push_str(&first_flat);
-                    rest = &rest[1..];
-                }
+            child_indent = indent + 2;
+            // A short head keeps its first argument on its line: `(lambda (x)`, `(letrec ([x`.
+            if text.chars().count() <= MAX_HANGING_HEAD
+                && let Some(first) = rest.first()
+            {
+                out.push(' ');
+                write_pretty(first, width, indent + 2 + text.chars().count(), out);
+                rest = &rest[1..];
             }
         } else if let Some(first) = rest.first() {
             write_pretty(first, width, indent + 1, out);
@@ -288,11 +291,34 @@ fn write_pretty(sexp: &Sexp, width: usize, indent: usize, out: &mut String) {
         }
         for item in rest {
             out.push('\n');
-            out.extend(std::iter::repeat_n(' ', indent + 2));
-            write_pretty(item, width, indent + 2, out);
+            out.extend(std::iter::repeat_n(' ', child_indent));
+            write_pretty(item, width, child_indent, out);
         }
         out.push(close);
     })
+}
+
+/// The longest head after which the first argument stays on the same line.
+const MAX_HANGING_HEAD: usize = 12;
+
+/// Whether `sexp` printed flat takes at most `budget` columns. Stops as soon as it does not, so
+/// laying out a deep tree costs time proportional to its size times the width.
+fn fits(sexp: &Sexp, budget: usize) -> bool {
+    let mut used = 0;
+    let mut pending = vec![sexp];
+    while let Some(next) = pending.pop() {
+        match next {
+            Sexp::Atom(text, _) => used += text.chars().count() + 1,
+            Sexp::List(items, ..) => {
+                used += 2;
+                pending.extend(items.iter().rev());
+            }
+        }
+        if used > budget + 1 {
+            return false;
+        }
+    }
+    true
 }
 
 fn brackets(bracket: Bracket) -> (char, char) {

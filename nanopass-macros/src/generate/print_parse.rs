@@ -167,12 +167,18 @@ fn printer(language: &Language, nonterminal: &Nonterminal) -> TokenStream {
     }
 }
 
-/// Keyword-led productions are tried first (they are unambiguous), then the others in
-/// declaration order; the first whose template matches is committed to.
+/// The order the parser tries productions in; the first whose template matches is committed
+/// to. Keyword-led lists come first (they are unambiguous), then productions that are a single
+/// hole (they accept only their terminal's or nonterminal's own shapes), then other lists (a
+/// keywordless list such as a call accepts almost anything). Declaration order breaks ties.
 fn parse_order(nonterminal: &Nonterminal) -> Vec<&Production> {
-    let keyword_led = |p: &&Production| matches!(&p.template, Template::List(items, _) if matches!(items.first(), Some(Template::Keyword(..))));
-    let mut order: Vec<&Production> = nonterminal.productions.iter().filter(keyword_led).collect();
-    order.extend(nonterminal.productions.iter().filter(|p| !keyword_led(p)));
+    let rank = |p: &Production| match &p.template {
+        Template::List(items, _) if matches!(items.first(), Some(Template::Keyword(..))) => 0,
+        Template::Hole(_) => 1,
+        _ => 2,
+    };
+    let mut order: Vec<&Production> = nonterminal.productions.iter().collect();
+    order.sort_by_key(|p| rank(p));
     order
 }
 
