@@ -45,6 +45,12 @@ impl Datums {
         Datums::default()
     }
 
+    /// Makes room for `additional` more datums.
+    pub fn reserve(&mut self, additional: usize) {
+        self.data.reserve(additional);
+        self.spans.reserve(additional);
+    }
+
     /// Adds a datum with no source location.
     pub fn add(&mut self, datum: Datum) -> DatumId {
         self.add_at(datum, None)

@@ -24,10 +24,11 @@ use num_traits::{One, Signed, ToPrimitive, Zero};
 pub enum Number {
     /// An exact integer in the range of `i64`.
     Fixnum(i64),
-    /// An exact integer outside the range of `i64`.
-    Bignum(BigInt),
+    /// An exact integer outside the range of `i64`. Boxed, like `Ratnum`, to keep `Number` (and
+    /// so every datum) at 16 bytes: big numbers are rare in source.
+    Bignum(Box<BigInt>),
     /// An exact rational that is not an integer, in lowest terms with a positive denominator.
-    Ratnum(BigRational),
+    Ratnum(Box<BigRational>),
     /// An inexact real.
     Flonum(f64),
 }
@@ -37,7 +38,7 @@ impl Number {
     pub fn integer(n: BigInt) -> Number {
         match n.to_i64() {
             Some(small) => Number::Fixnum(small),
-            None => Number::Bignum(n),
+            None => Number::Bignum(Box::new(n)),
         }
     }
 
@@ -48,7 +49,7 @@ impl Number {
         if r.denom().is_one() {
             Number::integer(r.numer().clone())
         } else {
-            Number::Ratnum(r)
+            Number::Ratnum(Box::new(r))
         }
     }
 
@@ -61,8 +62,8 @@ impl Number {
     pub fn to_rational(&self) -> Option<BigRational> {
         match self {
             Number::Fixnum(n) => Some(BigRational::from_integer(BigInt::from(*n))),
-            Number::Bignum(n) => Some(BigRational::from_integer(n.clone())),
-            Number::Ratnum(r) => Some(r.clone()),
+            Number::Bignum(n) => Some(BigRational::from_integer((**n).clone())),
+            Number::Ratnum(r) => Some((**r).clone()),
             Number::Flonum(_) => None,
         }
     }

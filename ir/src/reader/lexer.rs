@@ -4,14 +4,18 @@
 //! booleans, characters, strings, symbols) are decoded here into datums, so the parser above
 //! only deals with structure. Every malformed token becomes a [`Diagnostic`] at its position.
 
-use crate::datum::Datum;
+use crate::datum::{Datum, DatumId, Datums};
 use crate::source::{Diagnostic, FileId, Span};
 use crate::symbol::Symbol;
 
 use super::identifiers::{check_identifier, is_delimiter};
 use super::numbers;
 use super::position::Positions;
+use super::symbol_cache::SymbolCache;
 use super::text::{Escape, char_from_name, escape, scalar_from_hex};
+
+/// A reader error. Boxed so that the results passed around for every token stay small.
+pub(super) type Error = Box<Diagnostic>;
 
 /// One token of Scheme source.
 pub(super) enum Token {
@@ -26,15 +30,15 @@ pub(super) enum Token {
     /// A lone `.` in a list.
     Dot,
     /// `'`, `` ` ``, `,`, `,@`, `#'`, `` #` ``, `#,`, `#,@`: the symbol they abbreviate.
-    Abbrev(&'static str),
+    Abbrev(Symbol),
     /// `#;`, which comments out the next datum.
     DatumComment,
     /// `#N=`.
     LabelDef(u64),
     /// `#N#`.
     LabelRef(u64),
-    /// A complete simple datum.
-    Atom(Datum),
+    /// A complete simple datum, already added to the arena (so tokens stay small to pass).
+    Atom(DatumId),
     Eof,
 }
 
@@ -44,6 +48,9 @@ pub(super) struct Lexer<'a> {
     pos: usize,
     fold_case: bool,
     positions: Positions<'a>,
+    symbols: SymbolCache<'a>,
+    /// Where the token being lexed starts.
+    token_start: usize,
 }
 
 impl<'a> Lexer<'a> {
@@ -54,6 +61,8 @@ impl<'a> Lexer<'a> {
             pos: 0,
             fold_case: false,
             positions: Positions::new(file, text),
+            symbols: SymbolCache::default(),
+            token_start: 0,
         }
     }
 
@@ -63,20 +72,16 @@ impl<'a> Lexer<'a> {
     }
 
     /// An error at bytes `start..end`.
-    pub(super) fn error(
-        &mut self,
-        start: usize,
-        end: usize,
-        message: impl Into<String>,
-    ) -> Diagnostic {
+    pub(super) fn error(&mut self, start: usize, end: usize, message: impl Into<String>) -> Error {
         let span = self.span(start, end);
-        Diagnostic::error(Some(span), message)
+        Box::new(Diagnostic::error(Some(span), message))
     }
 
     /// The next token and the byte range it covers.
-    pub(super) fn next(&mut self) -> Result<(Token, usize, usize), Diagnostic> {
+    pub(super) fn next(&mut self, datums: &mut Datums) -> Result<(Token, usize, usize), Error> {
         self.skip_atmosphere()?;
         let start = self.pos;
+        self.token_start = start;
         let Some(&byte) = self.bytes.get(start) else {
             return Ok((Token::Eof, start, start));
         };
@@ -93,21 +98,37 @@ impl<'a> Lexer<'a> {
             b'`' => self.abbrev(1, "quasiquote"),
             b',' if self.bytes.get(start + 1) == Some(&b'@') => self.abbrev(2, "unquote-splicing"),
             b',' => self.abbrev(1, "unquote"),
-            b'"' => Token::Atom(Datum::String(self.string()?)),
-            b'|' => Token::Atom(Datum::Symbol(Symbol::intern(&self.bar_symbol()?))),
-            b'#' => self.hash()?,
-            _ => self.atom()?,
+            b'"' => {
+                let string = self.string()?;
+                self.add(datums, Datum::String(string))
+            }
+            b'|' => {
+                let name = self.bar_symbol()?;
+                self.add(datums, Datum::Symbol(Symbol::intern(&name)))
+            }
+            b'#' => self.hash(datums)?,
+            _ => self.atom(datums)?,
         };
         Ok((token, start, self.pos))
     }
 
+    /// Adds an atom's datum, spanning the current token, to the arena.
+    fn add(&mut self, datums: &mut Datums, datum: Datum) -> Token {
+        let span = self.span(self.token_start, self.pos);
+        Token::Atom(datums.add_at(datum, Some(span)))
+    }
+
     fn abbrev(&mut self, len: usize, name: &'static str) -> Token {
         self.pos += len;
-        Token::Abbrev(name)
+        let symbol = match self.symbols.get(name) {
+            Some(symbol) => symbol,
+            None => self.symbols.insert(name),
+        };
+        Token::Abbrev(symbol)
     }
 
     /// Skips whitespace, `;` and `#|...|#` comments, and `#!` directives (applying them).
-    fn skip_atmosphere(&mut self) -> Result<(), Diagnostic> {
+    fn skip_atmosphere(&mut self) -> Result<(), Error> {
         loop {
             let Some(&byte) = self.bytes.get(self.pos) else {
                 return Ok(());
@@ -138,7 +159,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Skips a `#| ... |#` comment, which may nest.
-    fn block_comment(&mut self) -> Result<(), Diagnostic> {
+    fn block_comment(&mut self) -> Result<(), Error> {
         let start = self.pos;
         let mut depth = 0usize;
         let mut i = self.pos;
@@ -168,7 +189,7 @@ impl<'a> Lexer<'a> {
 
     /// Applies a `#!` directive, or skips a script's `#!/usr/bin/env` line at the start of a
     /// file.
-    fn directive(&mut self) -> Result<(), Diagnostic> {
+    fn directive(&mut self) -> Result<(), Error> {
         let start = self.pos;
         if start == 0 && matches!(self.bytes.get(2), Some(b'/' | b' ')) {
             self.pos = self.text.find('\n').map_or(self.text.len(), |i| i + 1);
@@ -224,7 +245,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A number, identifier or `.`.
-    fn atom(&mut self) -> Result<Token, Diagnostic> {
+    fn atom(&mut self, datums: &mut Datums) -> Result<Token, Error> {
         let start = self.pos;
         let text = self.scan_atom();
         let end = self.pos;
@@ -239,7 +260,7 @@ impl<'a> Lexer<'a> {
         let first = text.as_bytes()[0];
         if first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.') {
             match numbers::parse(text) {
-                Ok(Some(n)) => return Ok(Token::Atom(Datum::Number(n))),
+                Ok(Some(n)) => return Ok(self.add(datums, Datum::Number(n))),
                 Ok(None) => {}
                 Err(message) => return Err(self.error(start, end, message)),
             }
@@ -248,12 +269,17 @@ impl<'a> Lexer<'a> {
             }
         }
         let name = self.identifier(text, start)?;
-        Ok(Token::Atom(Datum::Symbol(name)))
+        Ok(self.add(datums, Datum::Symbol(name)))
     }
 
     /// Checks and decodes (escapes, case folding) an identifier's text.
-    fn identifier(&mut self, text: &str, start: usize) -> Result<Symbol, Diagnostic> {
+    fn identifier(&mut self, text: &'a str, start: usize) -> Result<Symbol, Error> {
         let end = start + text.len();
+        if !self.fold_case
+            && let Some(symbol) = self.symbols.get(text)
+        {
+            return Ok(symbol);
+        }
         if !text.contains('\\') {
             if let Err(message) = check_identifier(text.chars().map(|c| (c, false))) {
                 return Err(self.error(start, end, message));
@@ -261,7 +287,7 @@ impl<'a> Lexer<'a> {
             return Ok(if self.fold_case {
                 Symbol::intern(&text.to_lowercase())
             } else {
-                Symbol::intern(text)
+                self.symbols.insert(text)
             });
         }
         let mut chars = Vec::new();
@@ -304,7 +330,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Everything that starts with `#` (comments and directives were handled already).
-    fn hash(&mut self) -> Result<Token, Diagnostic> {
+    fn hash(&mut self, datums: &mut Datums) -> Result<Token, Error> {
         let start = self.pos;
         let Some(&next) = self.bytes.get(start + 1) else {
             return Err(self.error(start, start + 1, "`#` at end of input"));
@@ -323,7 +349,10 @@ impl<'a> Lexer<'a> {
             b'`' => self.abbrev(2, "quasisyntax"),
             b',' if rest.get(1) == Some(&b'@') => self.abbrev(3, "unsyntax-splicing"),
             b',' => self.abbrev(2, "unsyntax"),
-            b'\\' => Token::Atom(Datum::Char(self.character()?)),
+            b'\\' => {
+                let c = self.character()?;
+                self.add(datums, Datum::Char(c))
+            }
             b'v' if rest.starts_with(b"vu8(") => {
                 self.pos += 5;
                 Token::BytevectorOpen
@@ -337,15 +366,15 @@ impl<'a> Lexer<'a> {
                 let text = self.scan_atom();
                 let end = self.pos;
                 match text[1..].to_ascii_lowercase().as_str() {
-                    "t" | "true" => Token::Atom(Datum::Bool(true)),
-                    "f" | "false" => Token::Atom(Datum::Bool(false)),
+                    "t" | "true" => self.add(datums, Datum::Bool(true)),
+                    "f" | "false" => self.add(datums, Datum::Bool(false)),
                     _ if matches!(
                         next.to_ascii_lowercase(),
                         b'x' | b'o' | b'b' | b'd' | b'e' | b'i'
                     ) =>
                     {
                         match numbers::parse(text) {
-                            Ok(Some(n)) => Token::Atom(Datum::Number(n)),
+                            Ok(Some(n)) => self.add(datums, Datum::Number(n)),
                             Ok(None) => {
                                 return Err(self.error(
                                     start,
@@ -371,7 +400,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// `#N=` or `#N#`.
-    fn label(&mut self) -> Result<Token, Diagnostic> {
+    fn label(&mut self) -> Result<Token, Error> {
         let start = self.pos;
         let digits = self.bytes[start + 1..]
             .iter()
@@ -396,7 +425,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// `#\a`, `#\space`, `#\x41`.
-    fn character(&mut self) -> Result<char, Diagnostic> {
+    fn character(&mut self) -> Result<char, Error> {
         let start = self.pos;
         self.pos += 2;
         let Some(first) = self.text[self.pos..].chars().next() else {
@@ -425,7 +454,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A string literal; the lexer stands on its opening `"`.
-    fn string(&mut self) -> Result<String, Diagnostic> {
+    fn string(&mut self) -> Result<String, Error> {
         let start = self.pos;
         let mut out = String::new();
         let mut i = start + 1;
@@ -469,7 +498,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A `|...|` symbol; the lexer stands on its opening `|`.
-    fn bar_symbol(&mut self) -> Result<String, Diagnostic> {
+    fn bar_symbol(&mut self) -> Result<String, Error> {
         let start = self.pos;
         let mut out = String::new();
         let mut i = start + 1;

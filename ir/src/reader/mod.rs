@@ -9,6 +9,7 @@ mod identifiers;
 mod lexer;
 mod numbers;
 mod position;
+mod symbol_cache;
 #[cfg(test)]
 mod tests;
 mod text;
@@ -19,7 +20,7 @@ use crate::datum::{Datum, DatumId, Datums};
 use crate::source::{Diagnostic, FileId, SourceFile, Span};
 use crate::symbol::Symbol;
 
-use lexer::{Lexer, Token};
+use lexer::{Error, Lexer, Token};
 
 pub(crate) use identifiers::is_plain_symbol;
 pub(crate) use text::char_name;
@@ -27,7 +28,12 @@ pub(crate) use text::char_name;
 /// Reads every datum of a registered source file.
 pub fn read_file(file: FileId, datums: &mut Datums) -> Result<Vec<DatumId>, Diagnostic> {
     let source = SourceFile::get(file);
-    Parser::new(file, &source.text, datums).read_all()
+    // Typical source has a datum every four or five bytes; reserving that many up front avoids
+    // copying the arena as it grows (untouched reserved memory costs nothing).
+    datums.reserve(source.text.len() / 4);
+    Parser::new(file, &source.text, datums)
+        .read_all()
+        .map_err(|error| *error)
 }
 
 /// Registers `text` as a source file called `name` and reads every datum in it.
@@ -92,7 +98,7 @@ enum Frame {
     },
     /// An abbreviation (`'x`) waiting for its datum.
     Abbrev {
-        symbol: &'static str,
+        symbol: Symbol,
         start: Span,
     },
     /// `#;` waiting for the datum it discards.
@@ -126,6 +132,7 @@ struct Parser<'a, 'd> {
     items: Vec<DatumId>,
     /// Datum labels of the current top-level datum, each with the datum that stands for it.
     labels: HashMap<u64, DatumId>,
+    null: Option<DatumId>,
 }
 
 impl<'a, 'd> Parser<'a, 'd> {
@@ -136,20 +143,21 @@ impl<'a, 'd> Parser<'a, 'd> {
             frames: Vec::new(),
             items: Vec::new(),
             labels: HashMap::new(),
+            null: None,
         }
     }
 
-    fn read_all(mut self) -> Result<Vec<DatumId>, Diagnostic> {
+    fn read_all(mut self) -> Result<Vec<DatumId>, Error> {
         let mut results = Vec::new();
         loop {
-            let (token, start, end) = self.lexer.next()?;
+            let (token, start, end) = self.lexer.next(self.datums)?;
             let span = self.lexer.span(start, end);
             if starts_datum(&token)
                 && let Some(Frame::List {
                     dot: Dot::After(_), ..
                 }) = self.frames.last()
             {
-                return Err(Diagnostic::error(
+                return Err(error(
                     Some(span),
                     "expected `)` after the datum following `.`",
                 ));
@@ -182,7 +190,7 @@ impl<'a, 'd> Parser<'a, 'd> {
                 Token::DatumComment => self.frames.push(Frame::DatumComment { start: span }),
                 Token::LabelDef(number) => {
                     if self.labels.contains_key(&number) {
-                        return Err(Diagnostic::error(
+                        return Err(error(
                             Some(span),
                             format!("datum label #{number}= is defined twice"),
                         ));
@@ -197,23 +205,20 @@ impl<'a, 'd> Parser<'a, 'd> {
                 }
                 Token::LabelRef(number) => {
                     let Some(&id) = self.labels.get(&number) else {
-                        return Err(Diagnostic::error(
+                        return Err(error(
                             Some(span),
                             format!("datum label #{number}# is not defined"),
                         ));
                     };
                     self.complete(id, &mut results)?;
                 }
-                Token::Atom(datum) => {
-                    let id = self.datums.add_at(datum, Some(span));
-                    self.complete(id, &mut results)?;
-                }
+                Token::Atom(id) => self.complete(id, &mut results)?,
             }
         }
     }
 
     /// At end of input every frame must be closed; report the innermost one that is not.
-    fn end_of_input(&self) -> Result<(), Diagnostic> {
+    fn end_of_input(&self) -> Result<(), Error> {
         let Some(frame) = self.frames.last() else {
             return Ok(());
         };
@@ -238,20 +243,23 @@ impl<'a, 'd> Parser<'a, 'd> {
             ),
             Frame::Abbrev { symbol, start } => (
                 *start,
-                format!("expected a datum after `{}`", abbreviation_text(symbol)),
+                format!(
+                    "expected a datum after `{}`",
+                    abbreviation_text(symbol.as_str())
+                ),
             ),
             Frame::DatumComment { start } => (*start, "expected a datum after `#;`".to_owned()),
             Frame::Label { number, start, .. } => {
                 (*start, format!("expected a datum after `#{number}=`"))
             }
         };
-        Err(Diagnostic::error(Some(start), message))
+        Err(error(Some(start), message))
     }
 
     /// Closes the innermost frame at a `)` or `]` and builds its datum.
-    fn close(&mut self, byte: u8, span: Span) -> Result<DatumId, Diagnostic> {
+    fn close(&mut self, byte: u8, span: Span) -> Result<DatumId, Error> {
         let Some(frame) = self.frames.pop() else {
-            return Err(Diagnostic::error(
+            return Err(error(
                 Some(span),
                 format!(
                     "unexpected `{}` without a matching opening bracket",
@@ -272,19 +280,21 @@ impl<'a, 'd> Parser<'a, 'd> {
             } => {
                 if close != byte {
                     let open = if close == b')' { '(' } else { '[' };
-                    return Err(Diagnostic::error(
+                    return Err(error(
                         Some(span),
                         format!("`{}` does not match `{open}`", byte as char),
                     )
-                    .with_note(Some(start), "the list opened here"));
+                    .with_note(Some(start), "the list opened here")
+                    .into());
                 }
                 let mut tail = match dot {
-                    Dot::None => self.datums.add_at(Datum::Null, Some(span)),
+                    // A written `()` is a datum of its own, with its span.
+                    Dot::None if self.items.len() == base => {
+                        self.datums.add_at(Datum::Null, Some(whole(start)))
+                    }
+                    Dot::None => self.null(),
                     Dot::Before(dot_span) => {
-                        return Err(Diagnostic::error(
-                            Some(dot_span),
-                            "expected a datum after `.`",
-                        ));
+                        return Err(error(Some(dot_span), "expected a datum after `.`"));
                     }
                     Dot::After(tail) => tail,
                 };
@@ -296,12 +306,14 @@ impl<'a, 'd> Parser<'a, 'd> {
                 Ok(tail)
             }
             Frame::Vector { start, .. } if byte == b']' => {
-                Err(Diagnostic::error(Some(span), "`]` does not match `#(`")
-                    .with_note(Some(start), "the vector opened here"))
+                Err(error(Some(span), "`]` does not match `#(`")
+                    .with_note(Some(start), "the vector opened here")
+                    .into())
             }
             Frame::Bytevector { start, .. } if byte == b']' => {
-                Err(Diagnostic::error(Some(span), "`]` does not match `#vu8(`")
-                    .with_note(Some(start), "the bytevector opened here"))
+                Err(error(Some(span), "`]` does not match `#vu8(`")
+                    .with_note(Some(start), "the bytevector opened here")
+                    .into())
             }
             Frame::Vector { base, start } => {
                 let items = self.items.split_off(base);
@@ -318,17 +330,23 @@ impl<'a, 'd> Parser<'a, 'd> {
                     .datums
                     .add_at(Datum::Bytevector(bytes), Some(whole(start))))
             }
-            Frame::Abbrev { .. } | Frame::DatumComment { .. } | Frame::Label { .. } => {
-                Err(Diagnostic::error(
-                    Some(span),
-                    format!("expected a datum before `{}`", byte as char),
-                ))
-            }
+            Frame::Abbrev { .. } | Frame::DatumComment { .. } | Frame::Label { .. } => Err(error(
+                Some(span),
+                format!("expected a datum before `{}`", byte as char),
+            )),
         }
     }
 
+    /// The empty list that ends proper lists: one shared datum per file, without a span since
+    /// it is not written in the source (a `()` that is written gets its own datum and span).
+    fn null(&mut self) -> DatumId {
+        *self
+            .null
+            .get_or_insert_with(|| self.datums.add_at(Datum::Null, None))
+    }
+
     /// A `.` inside a list: valid after at least one element and only once.
-    fn dot(&mut self, span: Span) -> Result<(), Diagnostic> {
+    fn dot(&mut self, span: Span) -> Result<(), Error> {
         match self.frames.last_mut() {
             Some(Frame::List {
                 base,
@@ -338,7 +356,7 @@ impl<'a, 'd> Parser<'a, 'd> {
                 *dot = Dot::Before(span);
                 Ok(())
             }
-            _ => Err(Diagnostic::error(Some(span), "unexpected `.`")),
+            _ => Err(error(Some(span), "unexpected `.`")),
         }
     }
 
@@ -352,7 +370,7 @@ impl<'a, 'd> Parser<'a, 'd> {
 
     /// Hands a finished datum to the innermost frame, finishing abbreviations, labels and datum
     /// comments that were waiting for it (iteratively: `''''x` nests without recursion).
-    fn complete(&mut self, mut id: DatumId, results: &mut Vec<DatumId>) -> Result<(), Diagnostic> {
+    fn complete(&mut self, mut id: DatumId, results: &mut Vec<DatumId>) -> Result<(), Error> {
         loop {
             match self.frames.last_mut() {
                 None => {
@@ -374,7 +392,7 @@ impl<'a, 'd> Parser<'a, 'd> {
                 Some(Frame::Bytevector { .. }) => {
                     if self.byte_value(id).is_none() {
                         let span = self.datums.span(id);
-                        return Err(Diagnostic::error(
+                        return Err(error(
                             span,
                             "a bytevector element must be an exact integer from 0 to 255",
                         ));
@@ -393,10 +411,8 @@ impl<'a, 'd> Parser<'a, 'd> {
                         .span(id)
                         .map_or(start.end, |s| s.end.max(start.end));
                     let span = Some(Span { end, ..start });
-                    let symbol = self
-                        .datums
-                        .add_at(Datum::Symbol(Symbol::intern(symbol)), Some(start));
-                    let null = self.datums.add_at(Datum::Null, span);
+                    let symbol = self.datums.add_at(Datum::Symbol(symbol), Some(start));
+                    let null = self.null();
                     let rest = self.datums.add_at(Datum::Pair(id, null), span);
                     id = self.datums.add_at(Datum::Pair(symbol, rest), span);
                 }
@@ -407,7 +423,7 @@ impl<'a, 'd> Parser<'a, 'd> {
                 }) => {
                     self.frames.pop();
                     if id == placeholder {
-                        return Err(Diagnostic::error(
+                        return Err(error(
                             Some(start),
                             format!("datum label #{number}= refers only to itself"),
                         ));
@@ -446,4 +462,9 @@ fn abbreviation_text(symbol: &str) -> &'static str {
         "unsyntax" => "#,",
         _ => "#,@",
     }
+}
+
+/// A boxed error diagnostic (see [`Error`]).
+fn error(span: Option<Span>, message: impl Into<String>) -> Error {
+    Box::new(Diagnostic::error(span, message))
 }

@@ -70,6 +70,9 @@ enum Real<'a> {
         int: &'a str,
         frac: &'a str,
         exponent: i64,
+        /// The unsigned text when it is also Rust float syntax (no exponent marker other
+        /// than `e`), so it can be converted without building a string.
+        plain: Option<&'a str>,
     },
     Inf(bool),
     Nan,
@@ -126,6 +129,7 @@ fn parse_real(s: &[u8], radix: u32) -> Option<(Real<'_>, usize)> {
             int: text(0, int_end),
             frac: text(int_end + 1, frac_end),
             exponent,
+            plain: is_rust_exponent(body, frac_end).then(|| text(0, end)),
         };
         return Some((real, sign_len + end));
     }
@@ -152,6 +156,7 @@ fn parse_real(s: &[u8], radix: u32) -> Option<(Real<'_>, usize)> {
                 int: text(0, int_end),
                 frac: "",
                 exponent,
+                plain: is_rust_exponent(body, int_end).then(|| text(0, end)),
             };
             return Some((real, sign_len + end));
         }
@@ -160,6 +165,11 @@ fn parse_real(s: &[u8], radix: u32) -> Option<(Real<'_>, usize)> {
         Real::Integer(negative, text(0, int_end), radix),
         sign_len + int_end,
     ))
+}
+
+/// Whether the decimal's exponent, if any, at `at` uses the marker Rust's float syntax knows.
+fn is_rust_exponent(s: &[u8], at: usize) -> bool {
+    matches!(s.get(at), None | Some(b'e' | b'E')) || !s[at].is_ascii_alphabetic()
 }
 
 /// Parses an exponent suffix (`e-10`) at `at`, returning its value (saturated far beyond any
@@ -221,10 +231,13 @@ fn convert(real: Real<'_>, exact: Option<bool>) -> Result<Number, String> {
             int,
             frac,
             exponent,
+            plain,
         } => {
             if exact == Some(true) {
                 let value = exact_decimal(int, frac, exponent)?;
                 Ok(finish(negative, value, true))
+            } else if let Some(x) = plain.and_then(|text| text.parse::<f64>().ok()) {
+                Ok(Number::Flonum(if negative { -x } else { x }))
             } else {
                 let text = format!(
                     "{}.{}e{exponent}",
@@ -268,8 +281,8 @@ fn finish(negative: bool, magnitude: Number, exact: bool) -> Number {
     }
     match magnitude {
         Number::Fixnum(n) => Number::Fixnum(-n),
-        Number::Bignum(n) => Number::integer(-n),
-        Number::Ratnum(r) => Number::Ratnum(-r),
+        Number::Bignum(n) => Number::integer(-*n),
+        Number::Ratnum(r) => Number::Ratnum(Box::new(-*r)),
         Number::Flonum(x) => Number::Flonum(-x),
     }
 }

@@ -410,7 +410,7 @@ fn deep_nesting_does_not_overflow_the_stack() {
 #[test]
 fn spans_point_at_datums() {
     let mut datums = Datums::new();
-    let ids = read_str("spans.scm", "  (a\n  \"λ\" b)\n λ  c", &mut datums).expect("reads");
+    let ids = read_str("spans.scm", "  (a\n  \"λ\" b)\n λ  c ()", &mut datums).expect("reads");
     let show = |id| {
         let span = datums.span(id).expect("read datums have spans");
         format!("{}:{} {}..{}", span.line, span.column, span.start, span.end)
@@ -422,6 +422,7 @@ fn spans_point_at_datums() {
             "1:3 2..14",
             "3:2 16..18",
             "3:5 20..21",
+            "3:7 22..24",
             "1:4 3..4",
             "2:3 7..11",
             "2:7 12..13",
