@@ -307,3 +307,88 @@ fn cycle_nodes(datums: &Datums, root: DatumId) -> HashMap<DatumId, Option<usize>
     }
     cycles
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::{Expect, expect};
+
+    use super::*;
+    use crate::reader::read_str;
+
+    /// Reads `input` and prints each datum with all four writers, one line each.
+    fn check(input: &str, expect: Expect) {
+        let mut datums = Datums::new();
+        let ids = read_str("writer.scm", input, &mut datums).expect("test input reads");
+        let mut out = String::new();
+        for id in ids {
+            out += &format!("write        {}\n", write(&datums, id));
+            out += &format!("display      {}\n", display(&datums, id));
+            out += &format!("write_shared {}\n", write_shared(&datums, id));
+            out += &format!("write_simple {}\n", write_simple(&datums, id));
+        }
+        expect.assert_eq(&out);
+    }
+
+    #[test]
+    fn strings_characters_and_symbols() {
+        check(
+            r#"("a\"b\\c\n" #\a #\space #\x3bb |a b| sym)"#,
+            expect![[r#"
+            write        ("a\"b\\c\n" #\a #\space #\λ |a b| sym)
+            display      (a"b\c
+             a   λ a b sym)
+            write_shared ("a\"b\\c\n" #\a #\space #\λ |a b| sym)
+            write_simple ("a\"b\\c\n" #\a #\space #\λ |a b| sym)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn shared_structure_is_labelled_only_by_write_shared() {
+        check(
+            "(#0=(x y) #0# #1=#(1) #1#)",
+            expect![[r#"
+            write        ((x y) (x y) #(1) #(1))
+            display      ((x y) (x y) #(1) #(1))
+            write_shared (#0=(x y) #0# #1=#(1) #1#)
+            write_simple ((x y) (x y) #(1) #(1))
+        "#]],
+        );
+    }
+
+    #[test]
+    fn cycles_are_labelled_by_every_writer() {
+        check(
+            "#0=(a b . #0#) #1=#(1 #1#) (#2=(c . #2#) #2#)",
+            expect![[r#"
+            write        #0=(a b . #0#)
+            display      #0=(a b . #0#)
+            write_shared #0=(a b . #0#)
+            write_simple #0=(a b . #0#)
+            write        #0=#(1 #0#)
+            display      #0=#(1 #0#)
+            write_shared #0=#(1 #0#)
+            write_simple #0=#(1 #0#)
+            write        (#0=(c . #0#) #0#)
+            display      (#0=(c . #0#) #0#)
+            write_shared (#0=(c . #0#) #0#)
+            write_simple (#0=(c . #0#) #0#)
+        "#]],
+        );
+    }
+
+    #[test]
+    fn deep_data_prints_without_recursion() {
+        let depth = 200_000;
+        let mut datums = Datums::new();
+        let mut id = datums.add(Datum::Null);
+        for _ in 0..depth {
+            let tail = datums.add(Datum::Null);
+            let vector = datums.add(Datum::Vector(vec![id]));
+            id = datums.add(Datum::Pair(vector, tail));
+        }
+        let text = write_shared(&datums, id);
+        assert_eq!(text.len(), depth * "(#())".len() + "()".len());
+        assert!(text.starts_with("(#((#("));
+    }
+}

@@ -61,7 +61,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             fold_case: false,
             positions: Positions::new(file, text),
-            symbols: SymbolCache::default(),
+            symbols: SymbolCache::for_text(text.len()),
             token_start: 0,
         }
     }
@@ -120,11 +120,8 @@ impl<'a> Lexer<'a> {
 
     fn abbrev(&mut self, len: usize, name: &'static str) -> Token {
         self.pos += len;
-        let symbol = match self.symbols.get(name) {
-            Some(symbol) => symbol,
-            None => self.symbols.insert(name),
-        };
-        Token::Abbrev(symbol)
+        let symbol = self.symbols.intern_checked(name, || Ok(()));
+        Token::Abbrev(symbol.unwrap_or_else(|_| Symbol::intern(name)))
     }
 
     /// Skips whitespace, `;` and `#|...|#` comments, and `#!` directives (applying them).
@@ -275,20 +272,14 @@ impl<'a> Lexer<'a> {
     /// Checks and decodes (escapes, case folding) an identifier's text.
     fn identifier(&mut self, text: &'a str, start: usize) -> Result<Symbol, Error> {
         let end = start + text.len();
-        if !self.fold_case
-            && let Some(symbol) = self.symbols.get(text)
-        {
-            return Ok(symbol);
-        }
         if !text.contains('\\') {
-            if let Err(message) = check_identifier(text.chars().map(|c| (c, false))) {
-                return Err(self.error(start, end, message));
-            }
-            return Ok(if self.fold_case {
-                Symbol::intern(&text.to_lowercase())
+            let check = || check_identifier(text.chars().map(|c| (c, false)));
+            return if self.fold_case {
+                check().map(|()| Symbol::intern(&text.to_lowercase()))
             } else {
-                self.symbols.insert(text)
-            });
+                self.symbols.intern_checked(text, check)
+            }
+            .map_err(|message| self.error(start, end, message));
         }
         let mut chars = Vec::new();
         let mut i = 0;

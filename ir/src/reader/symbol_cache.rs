@@ -6,26 +6,39 @@
 //! reader skip re-validating identifiers it has already accepted.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use crate::symbol::Symbol;
 
-#[derive(Default)]
 pub(super) struct SymbolCache<'a> {
     symbols: HashMap<&'a str, Symbol, BuildHasherDefault<NameHasher>>,
 }
 
 impl<'a> SymbolCache<'a> {
-    /// The symbol for `text` if it was cached (so it is a valid identifier).
-    pub(super) fn get(&self, text: &str) -> Option<Symbol> {
-        self.symbols.get(text).copied()
+    /// A cache sized for a source text of `text_len` bytes.
+    pub(super) fn for_text(text_len: usize) -> SymbolCache<'a> {
+        // About one distinct identifier per 128 bytes of source; growing past that is fine.
+        let capacity = (text_len / 128).min(1 << 20);
+        SymbolCache {
+            symbols: HashMap::with_capacity_and_hasher(capacity, Default::default()),
+        }
     }
 
-    /// Interns `text`, a valid identifier, and remembers it.
-    pub(super) fn insert(&mut self, text: &'a str) -> Symbol {
-        let symbol = Symbol::intern(text);
-        self.symbols.insert(text, symbol);
-        symbol
+    /// The symbol named `text`. The first time a name is seen, `check` must accept it (it is
+    /// then interned and remembered); later lookups skip the check.
+    pub(super) fn intern_checked(
+        &mut self,
+        text: &'a str,
+        check: impl FnOnce() -> Result<(), String>,
+    ) -> Result<Symbol, String> {
+        match self.symbols.entry(text) {
+            Entry::Occupied(entry) => Ok(*entry.get()),
+            Entry::Vacant(entry) => {
+                check()?;
+                Ok(*entry.insert(Symbol::intern(text)))
+            }
+        }
     }
 }
 

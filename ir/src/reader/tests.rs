@@ -430,3 +430,33 @@ fn spans_point_at_datums() {
     "#]]
     .assert_debug_eq(&shown);
 }
+
+#[test]
+fn equal_compares_datum_graphs_across_arenas() {
+    let pairs = [
+        (
+            "(1 \"a\" #(b #\\c) #vu8(1))",
+            "(1 \"a\" #(b #\\c) #vu8(1))",
+            true,
+        ),
+        ("(1 2)", "(1 3)", false),
+        ("1", "1.0", false),
+        ("0.0", "-0.0", false),
+        ("+nan.0", "-nan.0", true),
+        ("1/2", "2/4", true),
+        ("#0=(a a . #0#)", "#0=(a . #0#)", true),
+        ("#0=(a b . #0#)", "#0=(a . #0#)", false),
+        ("#(1 2)", "#(1 2 3)", false),
+    ];
+    for (left, right, expected) in pairs {
+        let mut a = Datums::new();
+        let mut b = Datums::new();
+        let x = read_str("left.scm", left, &mut a).expect("reads")[0];
+        let y = read_str("right.scm", right, &mut b).expect("reads")[0];
+        assert_eq!(
+            crate::datum::equal(&a, x, &b, y),
+            expected,
+            "{left} vs {right}"
+        );
+    }
+}
