@@ -61,7 +61,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             fold_case: false,
             positions: Positions::new(file, text),
-            symbols: SymbolCache::for_text(text.len()),
+            symbols: SymbolCache::new(),
             token_start: 0,
         }
     }
