@@ -61,7 +61,7 @@ impl<'a> Lexer<'a> {
             pos: 0,
             fold_case: false,
             positions: Positions::new(file, text),
-            symbols: SymbolCache::new(),
+            symbols: SymbolCache::for_text(text.len()),
             token_start: 0,
         }
     }

@@ -9,17 +9,21 @@
 
 use crate::symbol::Symbol;
 
-/// Slots in the cache (a power of two); about 100 KB.
-const SLOTS: usize = 4096;
+/// The most slots a cache has (a power of two); about 100 KB.
+const MAX_SLOTS: usize = 4096;
 
 pub(super) struct SymbolCache<'a> {
+    /// A power-of-two number of slots.
     slots: Vec<Option<(&'a str, Symbol)>>,
 }
 
 impl<'a> SymbolCache<'a> {
-    pub(super) fn new() -> SymbolCache<'a> {
+    /// A cache for a text of `text_len` bytes: small texts (a REPL line) get a small cache, so
+    /// that setting it up costs nothing noticeable.
+    pub(super) fn for_text(text_len: usize) -> SymbolCache<'a> {
+        let slots = (text_len / 16).next_power_of_two().clamp(16, MAX_SLOTS);
         SymbolCache {
-            slots: vec![None; SLOTS],
+            slots: vec![None; slots],
         }
     }
 
@@ -29,7 +33,7 @@ impl<'a> SymbolCache<'a> {
         text: &'a str,
         check: impl FnOnce() -> Result<(), String>,
     ) -> Result<Symbol, String> {
-        let slot = hash(text) & (SLOTS - 1);
+        let slot = hash(text) & (self.slots.len() - 1);
         if let Some((name, symbol)) = self.slots[slot]
             && name == text
         {
