@@ -60,7 +60,13 @@ fn parse_errors_name_what_was_expected() {
     check_parse_error(
         "(program (if))",
         expect![
-            "1:11: expected Expr: one of `x: Var`, `(quote value: Const)`, `(primitive name: Prim)`, `(if test: Expr conseq: Expr alt: Expr)`, `(if test: Expr conseq: Expr)`, `(set! x: Var value: Expr)`, `(begin effects: Expr ... value: Expr)`, `(lambda (params: bind Var ...) body: Expr)`, `(letrec ([lhs: bind Var rhs: Expr] ...) body: Expr)`, `(f: Expr args: Expr ...)`"
+            "1:10: malformed `if`: expected `(if test: Expr conseq: Expr alt: Expr)` or `(if test: Expr conseq: Expr)`"
+        ],
+    );
+    check_parse_error(
+        "(program (f #t))",
+        expect![
+            "1:13: expected Expr, one of `x: Var`, `(quote value: Const)`, `(primitive name: Prim)`, `(if test: Expr conseq: Expr alt: Expr)`, `(if test: Expr conseq: Expr)`, `(set! x: Var value: Expr)`, `(begin effects: Expr ... value: Expr)`, `(lambda (params: bind Var ...) body: Expr)`, `(letrec ([lhs: bind Var rhs: Expr] ...) body: Expr)`, `(f: Expr args: Expr ...)`"
         ],
     );
     check_parse_error(
@@ -73,7 +79,7 @@ fn parse_errors_name_what_was_expected() {
     );
     check_parse_error(
         "(progrm x)",
-        expect!["1:1: expected Program: one of `(program body: Expr)`"],
+        expect!["1:1: expected Program, one of `(program body: Expr)`"],
     );
 }
 

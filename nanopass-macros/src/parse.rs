@@ -12,7 +12,7 @@
 //! }
 //! ```
 //! A template is a hole (`name: [bind] Type`), a keyword (an identifier, `set!`, `letrec*`, or a
-//! string literal), or a `( ... )`/`[ ... ]` list of templates; `...` after an element repeats it
+//! string literal or operator such as `+`), or a `( ... )`/`[ ... ]` list of templates; `...` after an element repeats it
 //! and `?` makes it optional.
 
 use crate::model::*;
@@ -270,6 +270,21 @@ fn parse_sequence(tokens: TokenStream) -> syn::Result<Vec<Template>> {
                 }
                 Template::Keyword(keyword, ident.span())
             }
+            // Operator keywords such as `+` or `<=`: a run of joined punctuation.
+            TokenTree::Punct(p) if OPERATOR_CHARS.contains(p.as_char()) => {
+                let mut keyword = String::new();
+                while let Some(TokenTree::Punct(q)) = tokens.get(i) {
+                    if !OPERATOR_CHARS.contains(q.as_char()) {
+                        break;
+                    }
+                    keyword.push(q.as_char());
+                    i += 1;
+                    if q.spacing() == proc_macro2::Spacing::Alone {
+                        break;
+                    }
+                }
+                Template::Keyword(keyword, p.span())
+            }
             TokenTree::Punct(p) => {
                 return Err(syn::Error::new(
                     p.span(),
@@ -293,6 +308,9 @@ fn parse_sequence(tokens: TokenStream) -> syn::Result<Vec<Template>> {
     }
     Ok(items)
 }
+
+/// Characters that may form an operator keyword (`.`, `?` and `:` have meanings of their own).
+const OPERATOR_CHARS: &str = "+-*/<=>!%&^~@";
 
 fn is_punct(token: Option<&TokenTree>, c: char) -> bool {
     matches!(token, Some(TokenTree::Punct(p)) if p.as_char() == c)

@@ -13,10 +13,11 @@ use ir::symbol::Symbol;
 use ir::var::Var;
 use nanopass_macros::pass;
 
-/// Replaces `letrec` by `fix` for procedures and by assignments for other values.
+/// The pass; it keeps no state.
 #[derive(Default)]
 pub struct ConvertLetrec;
 
+/// Replaces `letrec` by `fix` for procedures and by assignments for other values.
 #[pass(ir::lang::core_scheme => ir::lang::no_letrec)]
 impl ConvertLetrec {
     fn expr_letrec(
@@ -31,12 +32,16 @@ impl ConvertLetrec {
         let mut assigned = Vec::new();
         for (&x, &e) in lhs.iter().zip(rhs) {
             match &cx.src[e] {
-                src::Expr::Lambda { params, body } => procedures.push((x, self.procedure(cx, params, *body))),
+                src::Expr::Lambda { params, body } => {
+                    procedures.push((x, self.procedure(cx, params, *body)))
+                }
                 _ => assigned.push((x, self.expr(cx, (), e))),
             }
         }
-        let effects: Vec<dst::ExprId> =
-            assigned.iter().map(|&(x, value)| cx.dst.expr_set(x, value)).collect();
+        let effects: Vec<dst::ExprId> = assigned
+            .iter()
+            .map(|&(x, value)| cx.dst.expr_set(x, value))
+            .collect();
         let mut body = self.expr(cx, (), body);
         if !effects.is_empty() {
             body = cx.dst.expr_seq(effects, body);
@@ -55,7 +60,13 @@ impl ConvertLetrec {
         cx.dst.expr_call(binder, placeholders)
     }
 
-    fn expr_lambda(&mut self, cx: &mut Cx<'_>, _: (), params: &[Var], body: src::ExprId) -> dst::ExprId {
+    fn expr_lambda(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: (),
+        params: &[Var],
+        body: src::ExprId,
+    ) -> dst::ExprId {
         let lambda = self.procedure(cx, params, body);
         cx.dst.expr_lambda(lambda)
     }
@@ -115,10 +126,13 @@ mod tests {
 
     #[test]
     fn lambdas_outside_letrec_become_the_lambda_nonterminal() {
-        check_pass::<super::ConvertLetrec>("(program (lambda (x) (if x x)))", expect![[r#"
+        check_pass::<super::ConvertLetrec>(
+            "(program (lambda (x) (if x x)))",
+            expect![[r#"
             (program (lambda (x.0) (if x.0 x.0)))
             => convert_letrec
             (program (lambda (x.0) (if x.0 x.0)))
-        "#]]);
+        "#]],
+        );
     }
 }

@@ -54,7 +54,15 @@ pub struct PipelineError {
 
 impl fmt::Display for PipelineError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "internal error: the output of {} does not verify:", self.stage)?;
+        if self.stage == READ {
+            writeln!(f, "the program is not well-formed:")?;
+        } else {
+            writeln!(
+                f,
+                "internal error: the output of {} does not verify:",
+                self.stage
+            )?;
+        }
         for error in &self.errors {
             writeln!(f, "  {error}")?;
         }
@@ -73,12 +81,19 @@ pub struct Run<'o> {
 impl<'o> Run<'o> {
     /// Verifies in debug builds (and so in tests) only.
     pub fn new(observer: &'o mut dyn Observer) -> Run<'o> {
-        Run { verify: cfg!(debug_assertions), observer }
+        Run {
+            verify: cfg!(debug_assertions),
+            observer,
+        }
     }
 
     fn stage<T: Ir>(&mut self, name: &'static str, tree: &T) -> Result<(), PipelineError> {
-        if self.verify {
-            tree.verify().map_err(|errors| PipelineError { stage: name, errors })?;
+        // The input is the user's, so it is always checked; pass outputs in debug builds.
+        if self.verify || name == READ {
+            tree.verify().map_err(|errors| PipelineError {
+                stage: name,
+                errors,
+            })?;
         }
         self.observer.after(name, T::LANGUAGE, &|| tree.print());
         Ok(())

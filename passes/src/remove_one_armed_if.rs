@@ -6,10 +6,11 @@ use ir::lang::no_one_armed_if::{self as dst, from_no_letrec::Cx};
 use ir::symbol::Symbol;
 use nanopass_macros::pass;
 
-/// Gives every `if` an alternative.
+/// The pass; it keeps no state.
 #[derive(Default)]
 pub struct RemoveOneArmedIf;
 
+/// Gives every `if` an alternative.
 #[pass(ir::lang::no_letrec => ir::lang::no_one_armed_if)]
 impl RemoveOneArmedIf {
     fn expr_one_armed_if(

@@ -13,7 +13,11 @@ pub fn check_pass<P: Pass + Default>(input: &str, expected: Expect) {
     let before = tree.print();
     let after = P::default().run(tree);
     if let Err(errors) = after.verify() {
-        panic!("output of {} does not verify: {errors:?}\n{}", P::NAME, after.print());
+        panic!(
+            "output of {} does not verify: {errors:?}\n{}",
+            P::NAME,
+            after.print()
+        );
     }
     expected.assert_eq(&format!("{before}\n=> {}\n{}\n", P::NAME, after.print()));
 }

@@ -35,14 +35,14 @@ pub fn diff(before: &str, after: &str) -> String {
             emit("  ", old[i]);
             i += 1;
             j += 1;
-        } else if j < new.len()
-            && (i == old.len() || lcs[i * width + j + 1] >= lcs[(i + 1) * width + j])
+        } else if i < old.len()
+            && (j == new.len() || lcs[(i + 1) * width + j] >= lcs[i * width + j + 1])
         {
-            emit("+ ", new[j]);
-            j += 1;
-        } else {
             emit("- ", old[i]);
             i += 1;
+        } else {
+            emit("+ ", new[j]);
+            j += 1;
         }
     }
     out
@@ -58,8 +58,8 @@ mod tests {
         let after = "(program\n  (if a b (void))\n  c)";
         expect![[r#"
               (program
-            +   (if a b (void))
             -   (if a b)
+            +   (if a b (void))
                 c)
         "#]]
         .assert_eq(&super::diff(before, after));

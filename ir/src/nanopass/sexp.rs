@@ -263,7 +263,9 @@ fn write_pretty(sexp: &Sexp, width: usize, indent: usize, out: &mut String) {
             write_flat(sexp, out);
             return;
         };
-        if items.len() < 2 || fits(sexp, width.saturating_sub(indent)) {
+        // Past `MAX_INDENT` the rest goes on one line: indenting every level of a very deep
+        // tree would make the text quadratic in its depth.
+        if items.len() < 2 || indent > MAX_INDENT || fits(sexp, width.saturating_sub(indent)) {
             write_flat(sexp, out);
             return;
         }
@@ -297,6 +299,9 @@ fn write_pretty(sexp: &Sexp, width: usize, indent: usize, out: &mut String) {
         out.push(close);
     })
 }
+
+/// The deepest indentation the layout uses.
+const MAX_INDENT: usize = 60;
 
 /// The longest head after which the first argument stays on the same line.
 const MAX_HANGING_HEAD: usize = 12;

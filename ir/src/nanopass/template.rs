@@ -82,6 +82,41 @@ static EMPTY: Sexp = Sexp::List(
     },
 );
 
+/// The error for an S-expression no production of `nonterminal` matches. `alternatives` are
+/// the productions' templates with their leading keywords; when the text starts with a keyword,
+/// only the templates with that keyword are listed (`(if)` is a malformed `if`, not a call).
+pub fn no_match(
+    nonterminal: &str,
+    sexp: &Sexp,
+    alternatives: &[(Option<&str>, &str)],
+) -> super::ParseError {
+    let head = match sexp {
+        Sexp::List(items, ..) => items.first().and_then(Sexp::as_atom),
+        Sexp::Atom(..) => None,
+    };
+    let same_keyword: Vec<&str> = alternatives
+        .iter()
+        .filter(|(keyword, _)| keyword.is_some() && *keyword == head)
+        .map(|(_, text)| *text)
+        .collect();
+    let quoted = |texts: &mut dyn Iterator<Item = &str>| {
+        texts.map(|text| format!("`{text}`")).collect::<Vec<_>>()
+    };
+    let message = match (head, same_keyword.is_empty()) {
+        (Some(keyword), false) => {
+            format!(
+                "malformed `{keyword}`: expected {}",
+                quoted(&mut same_keyword.into_iter()).join(" or ")
+            )
+        }
+        _ => format!(
+            "expected {nonterminal}, one of {}",
+            quoted(&mut alternatives.iter().map(|(_, text)| *text)).join(", ")
+        ),
+    };
+    super::ParseError::at(sexp, message)
+}
+
 /// Prints a production: fills the holes of `pat` with the printed fields.
 pub fn print(pat: &Pat, fields: Vec<Printed>) -> Sexp {
     let mut fields = fields;

@@ -52,6 +52,20 @@ impl Terminal for Var {
         Sexp::atom(cx.vars.display(self))
     }
 
+    /// An identifier: not a number, string, character, boolean or other `#` syntax.
+    fn accepts(sexp: &Sexp) -> bool {
+        let Some(text) = sexp.as_atom() else {
+            return false;
+        };
+        let mut chars = text.chars();
+        let starts_like_number = match chars.next() {
+            Some(c) if c.is_ascii_digit() => true,
+            Some('+' | '-' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit() || c == '.'),
+            _ => false,
+        };
+        !starts_like_number && !text.starts_with(['#', '"'])
+    }
+
     fn parse(sexp: &Sexp, p: &mut ParseCx<'_>) -> Result<Var, ParseError> {
         let Some(text) = sexp.as_atom() else {
             return Err(ParseError::at(sexp, "expected a variable"));

@@ -206,7 +206,11 @@ fn hole_acceptor(language: &Language, production: &Production) -> TokenStream {
                 let accepts = names::accepts(&language.nonterminals[n]);
                 quote!(#index => #accepts(s),)
             }
-            Kind::Nonterminal(_) => quote!(#index => true,),
+            // Elsewhere anything but a keyword may fill a nonterminal hole (the child's own
+            // parse reports what is wrong with it): `(if)` is a malformed `if`, not a call.
+            Kind::Nonterminal(_) => {
+                quote!(#index => !s.as_atom().is_some_and(|atom| KEYWORDS.contains(&atom)),)
+            }
         });
     quote!(&|field: usize, s: &::ir::nanopass::Sexp| -> bool { match field { #(#arms)* _ => true } })
 }
@@ -258,19 +262,24 @@ fn parser(language: &Language, nonterminal: &Nonterminal) -> TokenStream {
             }
         }
     });
-    let expected: Vec<String> = nonterminal
-        .productions
-        .iter()
-        .map(|p| format!("`{}`", template_text(&p.template)))
-        .collect();
-    let message = format!("expected {name}: one of {}", expected.join(", "));
+    let alternatives = nonterminal.productions.iter().map(|p| {
+        let text = template_text(&p.template);
+        match &p.template {
+            Template::List(items, _) => match items.first() {
+                Some(Template::Keyword(keyword, _)) => quote!((Some(#keyword), #text)),
+                _ => quote!((None, #text)),
+            },
+            _ => quote!((None, #text)),
+        }
+    });
+    let name_text = name.to_string();
     quote! {
         fn #method(&mut self, p: &mut ::ir::nanopass::ParseCx<'_>, sexp: &::ir::nanopass::Sexp)
             -> Result<#id, ::ir::nanopass::ParseError>
         {
             ::ir::nanopass::grow(|| {
                 #(#attempts)*
-                Err(::ir::nanopass::ParseError::at(sexp, #message))
+                Err(::ir::nanopass::template::no_match(#name_text, sexp, &[#(#alternatives),*]))
             })
         }
     }

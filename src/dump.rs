@@ -1,0 +1,111 @@
+//! `--passes` and `--dump-ir`: showing the pipeline and the IR after its stages.
+//!
+//! Until the expander exists, the pipeline's input is IR text of its first language (a `.sexp`
+//! file); for Scheme source, only the `read` stage (the datums read) can be shown.
+
+use crate::cli::Stages;
+use ir::nanopass::{Ir, ParseError, diff::diff};
+use ir::source::{Diagnostic, SourceFile, Span};
+use passes::pipeline::{self, Observer, READ, Run};
+
+/// `loko --passes`: one line per stage.
+pub fn list_passes() -> String {
+    let mut out = String::new();
+    for pass in pipeline::passes() {
+        out.push_str(&format!(
+            "{:<22} {} -> {}: {}\n",
+            pass.name, pass.input, pass.output, pass.doc
+        ));
+    }
+    out
+}
+
+/// Checks that every named stage exists.
+pub fn check_stages(stages: &Stages) -> Result<(), String> {
+    let Stages::Named(names) = stages else {
+        return Ok(());
+    };
+    let known: Vec<&str> = pipeline::passes().iter().map(|p| p.name).collect();
+    match names.iter().find(|name| !known.contains(&name.as_str())) {
+        Some(unknown) => Err(format!(
+            "unknown pass `{unknown}`; `loko --passes` lists them"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Prints the selected stages (or their diffs against the stage before) as they complete.
+struct Printer<'s> {
+    stages: &'s Stages,
+    diff: bool,
+    previous: Option<String>,
+    out: String,
+}
+
+impl Observer for Printer<'_> {
+    fn after(&mut self, name: &str, language: &str, print: &dyn Fn() -> String) {
+        let wanted = self.stages.includes(name);
+        if !wanted && !self.diff {
+            return;
+        }
+        let text = print();
+        if wanted {
+            match (&self.previous, self.diff) {
+                (Some(before), true) => {
+                    self.out.push_str(&format!(
+                        ";; {name} ({language}), changes:\n{}\n",
+                        diff(before, &text)
+                    ));
+                }
+                _ => self
+                    .out
+                    .push_str(&format!(";; {name} ({language})\n{text}\n\n")),
+            }
+        }
+        self.previous = Some(text);
+    }
+}
+
+/// `loko --dump-ir=STAGES FILE`: the IR text, or the diagnostic that stopped it.
+pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<String, String> {
+    if path.ends_with(".sexp") {
+        let input = pipeline::Input::parse(text)
+            .map_err(|error| ir_diagnostic(path, text, &error).to_string())?;
+        let mut printer = Printer {
+            stages,
+            diff,
+            previous: None,
+            out: String::new(),
+        };
+        pipeline::run(input, &mut Run::new(&mut printer))
+            .map_err(|error| format!("{path}: {error}"))?;
+        return Ok(printer.out);
+    }
+    if !matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ)) {
+        return Err(format!(
+            "{path}: passes after `{READ}` need the expander, which does not exist yet; \
+             give them IR text of the first language in a .sexp file"
+        ));
+    }
+    let file = SourceFile::register(path, text);
+    let mut datums = ir::datum::Datums::new();
+    let read =
+        ir::reader::read_file(file, &mut datums).map_err(|diagnostic| diagnostic.to_string())?;
+    Ok(read
+        .iter()
+        .map(|&datum| ir::writer::write(&datums, datum) + "\n")
+        .collect())
+}
+
+/// An IR parse error as a diagnostic with the file, line and column.
+fn ir_diagnostic(path: &str, text: &str, error: &ParseError) -> Diagnostic {
+    let file = SourceFile::register(path, text);
+    let span = Span {
+        file,
+        start: error.pos.offset,
+        end: error.pos.end,
+        line: error.pos.line.max(1),
+        column: error.pos.column.max(1),
+    };
+    Diagnostic::error(Some(span), error.message.clone())
+}

@@ -1,0 +1,3 @@
+(program
+  (letrec ([f (lambda (x) (if))])
+    (f (quote 1))))

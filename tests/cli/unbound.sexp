@@ -1,0 +1,1 @@
+(program (lambda (x) (f x (quote #t))))
