@@ -7,7 +7,7 @@
 
 use super::grammar_doc::template_text;
 use super::names;
-use super::types::param_type;
+use super::types::{dispatch_arm, param_type};
 use crate::model::{Field, Kind, Language, Multiplicity, Nonterminal, Production};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -132,18 +132,7 @@ fn dispatch(
     let id = names::id_type(nonterminal);
     let target_id = names::id_type(target_nonterminal);
     let arms = nonterminal.productions.iter().map(|production| {
-        let variant = &production.name;
-        let production_method = names::production_method(nonterminal, production);
-        let fields = source.fields(production);
-        let field_names: Vec<_> = fields.iter().map(|f| &f.name).collect();
-        let args = fields.iter().map(|field| {
-            let field_name = &field.name;
-            match field.multiplicity {
-                Multiplicity::One | Multiplicity::Maybe => quote!(*#field_name),
-                Multiplicity::Many => quote!(#field_name),
-            }
-        });
-        quote!(#src #name::#variant { #(#field_names),* } => self.#production_method(cx, inherited, #(#args),*),)
+        dispatch_arm(source, nonterminal, production, src, quote!(cx, inherited))
     });
     let doc = format!("Translates a `{name}` node: dispatches on its production.");
     quote! {

@@ -3,7 +3,7 @@
 
 use super::grammar_doc::template_text;
 use super::names;
-use crate::model::{Field, Kind, Language, Multiplicity};
+use crate::model::{Field, Kind, Language, Multiplicity, Nonterminal, Production};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -25,6 +25,30 @@ pub fn param_type(language: &Language, field: &Field, path: &TokenStream) -> Tok
         Multiplicity::Many => quote!(&[#single]),
         Multiplicity::Maybe => quote!(Option<#single>),
     }
+}
+
+/// A dispatch arm's pattern and call: `path::Expr::If { test, conseq, alt } =>
+/// self.expr_if(leading, *test, *conseq, *alt),` (list fields are passed on as slices).
+pub fn dispatch_arm(
+    language: &Language,
+    nonterminal: &Nonterminal,
+    production: &Production,
+    path: &TokenStream,
+    leading: TokenStream,
+) -> TokenStream {
+    let name = &nonterminal.name;
+    let variant = &production.name;
+    let method = names::production_method(nonterminal, production);
+    let fields = language.fields(production);
+    let field_names: Vec<_> = fields.iter().map(|f| &f.name).collect();
+    let args = fields.iter().map(|field| {
+        let field_name = &field.name;
+        match field.multiplicity {
+            Multiplicity::One | Multiplicity::Maybe => quote!(*#field_name),
+            Multiplicity::Many => quote!(#field_name),
+        }
+    });
+    quote!(#path #name::#variant { #(#field_names),* } => self.#method(#leading, #(#args),*),)
 }
 
 pub fn element_type(language: &Language, kind: Kind, path: &TokenStream) -> TokenStream {

@@ -4,7 +4,7 @@
 //! of `terminal_var`. An analysis overrides only what it looks at.
 
 use super::names;
-use super::types::param_type;
+use super::types::{dispatch_arm, param_type};
 use crate::model::{Kind, Language, Multiplicity};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -17,18 +17,7 @@ pub fn generate(language: &Language) -> TokenStream {
         let id = names::id_type(nonterminal);
         let dispatch = names::method(nonterminal);
         let arms = nonterminal.productions.iter().map(|production| {
-            let variant = &production.name;
-            let method = names::production_method(nonterminal, production);
-            let fields = language.fields(production);
-            let field_names: Vec<_> = fields.iter().map(|f| &f.name).collect();
-            let args = fields.iter().map(|field| {
-                let field_name = &field.name;
-                match field.multiplicity {
-                    Multiplicity::One | Multiplicity::Maybe => quote!(*#field_name),
-                    Multiplicity::Many => quote!(#field_name),
-                }
-            });
-            quote!(#name::#variant { #(#field_names),* } => self.#method(arena, #(#args),*),)
+            dispatch_arm(language, nonterminal, production, &here, quote!(arena))
         });
         let doc = format!("Visits a `{name}` node: dispatches on its production.");
         methods.extend(quote! {
