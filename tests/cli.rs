@@ -30,12 +30,12 @@ fn passes_lists_the_pipeline() {
     check(
         &["--passes"],
         expect![[r#"
-        status: 0
-        stdout:
-        read                   text -> CoreScheme: The program as read.
-        convert_letrec         CoreScheme -> NoLetrec: Replaces `letrec` by `fix` for procedures and by assignments for other values.
-        remove_one_armed_if    NoLetrec -> NoOneArmedIf: Gives every `if` an alternative.
-    "#]],
+            status: 0
+            stdout:
+            read                   text -> CoreScheme: The program as read.
+            convert_letrec         CoreScheme -> NoLetrec: Replaces `letrec` and `letrec*` by `fix` for procedures and by assignments for other values.
+            remove_one_armed_if    NoLetrec -> NoOneArmedIf: Gives every `if` an alternative.
+        "#]],
     );
 }
 

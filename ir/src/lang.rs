@@ -3,7 +3,7 @@
 
 nanopass_macros::languages! {
     /// The core language the expander produces: every variable is resolved to a unique binding,
-    /// every derived form is expanded, primitives are referenced explicitly.
+    /// every derived form is expanded, primitives and top-level variables are explicit.
     pub language CoreScheme {
         terminals {
             /// A variable, unique within its program.
@@ -12,6 +12,8 @@ nanopass_macros::languages! {
             Const = ::ir::datum::DatumId,
             /// The name of a primitive procedure.
             Prim = ::ir::symbol::Symbol,
+            /// The name of a top-level variable (of a library or the program).
+            Global = ::ir::symbol::Symbol,
         }
         /// A whole program.
         Program {
@@ -23,31 +25,47 @@ nanopass_macros::languages! {
             Quote = (quote value: Const),
             /// A reference to a primitive procedure.
             Primitive = (primitive name: Prim),
+            /// A reference to a top-level variable.
+            GlobalRef = (global name: Global),
+            /// Defines or assigns a top-level variable.
+            GlobalSet = ("set-global!" name: Global value: Expr),
             If = (if test: Expr conseq: Expr alt: Expr),
             /// `if` without an alternative; its value is unspecified when the test is false.
             OneArmedIf = (if test: Expr conseq: Expr),
             Set = (set! x: Var value: Expr),
             /// Evaluates the effects in order, then the value.
             Seq = (begin effects: Expr ... value: Expr),
-            Lambda = (lambda (params: bind Var ...) body: Expr),
+            /// A procedure; `rest`, if present, receives the other arguments as a list.
+            Lambda = (lambda (params: bind Var ... . rest: bind Var) body: Expr),
+            /// A procedure that picks the first clause that accepts the arguments.
+            CaseLambda = ("case-lambda" clauses: Clause ...),
             Letrec = (letrec ([lhs: bind Var rhs: Expr] ...) body: Expr),
+            /// Like `letrec`, but the right-hand sides are evaluated and assigned in order.
+            LetrecStar = (letrec* ([lhs: bind Var rhs: Expr] ...) body: Expr),
             /// A procedure call.
             Call = (f: Expr args: Expr ...),
         }
+        /// One clause of a `case-lambda`.
+        Clause {
+            Clause = [(params: bind Var ... . rest: bind Var) body: Expr],
+        }
     }
 
-    /// Replaces `letrec` by `fix` (bindings of lambdas only) and assignments.
+    /// Replaces `letrec` and `letrec*` by `fix` (bindings of procedures only) and assignments.
     pub language NoLetrec extends CoreScheme {
         /// A procedure expression, the only right-hand side `fix` allows.
-        + Lambda {
-            Lambda = (lambda (params: bind Var ...) body: Expr),
+        + Procedure {
+            Lambda = (lambda (params: bind Var ... . rest: bind Var) body: Expr),
+            CaseLambda = ("case-lambda" clauses: Clause ...),
         }
         Expr {
             - Letrec,
+            - LetrecStar,
             - Lambda,
-            + Lambda = l: Lambda,
+            - CaseLambda,
+            + Procedure = p: Procedure,
             /// Binds procedures that may refer to each other (and themselves).
-            + Fix = (fix ([lhs: bind Var rhs: Lambda] ...) body: Expr),
+            + Fix = (fix ([lhs: bind Var rhs: Procedure] ...) body: Expr),
         }
     }
 

@@ -64,6 +64,8 @@ pub enum Template {
     Repeat(Box<Template>),
     /// `pattern ?`: zero or one, spliced into the enclosing list.
     Optional(Box<Template>),
+    /// `. hole` at the end of a list: an optional dotted tail, as in `(x y . rest)`.
+    Tail(Box<Template>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -173,7 +175,9 @@ fn collect_fields(
             .iter()
             .for_each(|item| collect_fields(lang, item, multiplicity, out)),
         Template::Repeat(inner) => collect_fields(lang, inner, Multiplicity::Many, out),
-        Template::Optional(inner) => collect_fields(lang, inner, Multiplicity::Maybe, out),
+        Template::Optional(inner) | Template::Tail(inner) => {
+            collect_fields(lang, inner, Multiplicity::Maybe, out)
+        }
     }
 }
 

@@ -214,6 +214,21 @@ fn parse_sequence(tokens: TokenStream) -> syn::Result<Vec<Template>> {
     let mut items = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
+        // `. hole` ends a list with an optional dotted tail.
+        if is_punct(tokens.get(i), '.') && !is_punct(tokens.get(i + 1), '.') {
+            let rest: TokenStream = tokens[i + 1..].iter().cloned().collect();
+            let mut tail = parse_sequence(rest)?;
+            return match (tail.pop(), tail.is_empty()) {
+                (Some(hole @ Template::Hole(_)), true) => {
+                    items.push(Template::Tail(Box::new(hole)));
+                    Ok(items)
+                }
+                _ => Err(syn::Error::new(
+                    tokens[i].span(),
+                    "a `.` must be followed by exactly one hole, at the end of a list",
+                )),
+            };
+        }
         let element = match &tokens[i] {
             TokenTree::Group(group) => {
                 let bracket = match group.delimiter() {

@@ -272,6 +272,7 @@ fn check_template(language: &Language, template: &Template, repeated: bool) -> s
                 .iter()
                 .try_for_each(|item| check_template(language, item, repeated))
         }
+        Template::Tail(inner) => check_template(language, inner, repeated),
         Template::Repeat(inner) | Template::Optional(inner) => {
             if repeated {
                 return Err(syn::Error::new(
@@ -291,6 +292,8 @@ fn first_span(template: &Template) -> proc_macro2::Span {
         Template::List(items, _) => items
             .first()
             .map_or_else(proc_macro2::Span::call_site, first_span),
-        Template::Repeat(inner) | Template::Optional(inner) => first_span(inner),
+        Template::Repeat(inner) | Template::Optional(inner) | Template::Tail(inner) => {
+            first_span(inner)
+        }
     }
 }

@@ -19,7 +19,7 @@ fn deep_program() -> Tree {
         let test = arena.expr_ref(x);
         body = arena.expr_one_armed_if(test, body);
     }
-    let lambda = arena.expr_lambda(vec![x], body);
+    let lambda = arena.expr_lambda(vec![x], None, body);
     let root = arena.program_program(lambda);
     Tree { arena, root }
 }

@@ -265,11 +265,17 @@ fn write_pretty(sexp: &Sexp, width: usize, indent: usize, out: &mut String) {
         };
         // Past `MAX_INDENT` the rest goes on one line: indenting every level of a very deep
         // tree would make the text quadratic in its depth.
-        if items.len() < 2 || indent > MAX_INDENT || fits(sexp, width.saturating_sub(indent)) {
+        if items.is_empty() || indent > MAX_INDENT || fits(sexp, width.saturating_sub(indent)) {
             write_flat(sexp, out);
             return;
         }
         let (open, close) = brackets(*bracket);
+        if let [only] = items.as_slice() {
+            out.push(open);
+            write_pretty(only, width, indent + 1, out);
+            out.push(close);
+            return;
+        }
         out.push(open);
         let mut rest = &items[..];
         // Elements after the first line align under the first element of a data list, or two

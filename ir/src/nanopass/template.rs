@@ -20,6 +20,8 @@ pub enum Pat {
     Repeat(&'static Pat),
     /// Zero or one occurrence of the pattern, spliced into the enclosing list.
     Optional(&'static Pat),
+    /// An optional dotted tail, the last element of a list: `(x y . rest)`.
+    Tail(&'static Pat),
 }
 
 /// The printed form of one field: what the generated printer hands to [`print`].
@@ -141,7 +143,12 @@ fn print_into(pat: &Pat, fields: &mut [Printed], out: &mut Vec<Sexp>) {
             for item in *items {
                 print_into(item, fields, &mut list);
             }
-            out.push(Sexp::List(list, *bracket, Default::default()));
+            // `(. rest)` is written `rest`, as Scheme writes `(lambda args ...)`.
+            if list.len() == 2 && list[0].as_atom() == Some(".") {
+                out.extend(list.pop());
+            } else {
+                out.push(Sexp::List(list, *bracket, Default::default()));
+            }
         }
         Pat::Repeat(inner) => {
             for _ in 0..repetitions(inner, fields) {
@@ -150,6 +157,12 @@ fn print_into(pat: &Pat, fields: &mut [Printed], out: &mut Vec<Sexp>) {
         }
         Pat::Optional(inner) => {
             if repetitions(inner, fields) > 0 {
+                print_into(inner, fields, out);
+            }
+        }
+        Pat::Tail(inner) => {
+            if repetitions(inner, fields) > 0 {
+                out.push(Sexp::atom("."));
                 print_into(inner, fields, out);
             }
         }
@@ -170,7 +183,7 @@ fn repetitions(pat: &Pat, fields: &[Printed]) -> usize {
             .map(|item| repetitions(item, fields))
             .find(|&n| n > 0)
             .unwrap_or(0),
-        Pat::Repeat(inner) | Pat::Optional(inner) => repetitions(inner, fields),
+        Pat::Repeat(inner) | Pat::Optional(inner) | Pat::Tail(inner) => repetitions(inner, fields),
     }
 }
 
@@ -222,12 +235,20 @@ fn match_one<'s>(
         }
         Pat::List(items, _) => {
             let Sexp::List(elements, ..) = sexp else {
-                return false;
+                // An atom is a list with only a dotted tail, if the pattern allows that.
+                return match items.split_last() {
+                    Some((Pat::Tail(tail), init))
+                        if init.iter().all(|i| matches!(i, Pat::Repeat(_))) =>
+                    {
+                        match_one(tail, sexp, accepts, captured)
+                    }
+                    _ => false,
+                };
             };
             match_list(items, elements, accepts, captured)
         }
         // Only reachable as list elements, where match_list handles them.
-        Pat::Repeat(_) | Pat::Optional(_) => false,
+        Pat::Repeat(_) | Pat::Optional(_) | Pat::Tail(_) => false,
     }
 }
 
@@ -237,6 +258,16 @@ fn match_list<'s>(
     accepts: &dyn Fn(usize, &Sexp) -> bool,
     captured: &mut [Captured<'s>],
 ) -> bool {
+    // A dotted tail is there exactly when the next-to-last element is a `.`.
+    if let Some((Pat::Tail(tail), items)) = items.split_last() {
+        let dotted = elements.len() >= 2 && elements[elements.len() - 2].as_atom() == Some(".");
+        if !dotted {
+            return match_list(items, elements, accepts, captured);
+        }
+        let (init, last) = elements.split_at(elements.len() - 2);
+        return match_one(tail, &last[1], accepts, captured)
+            && match_list(items, init, accepts, captured);
+    }
     let variable = items
         .iter()
         .position(|item| matches!(item, Pat::Repeat(_) | Pat::Optional(_)));
@@ -356,6 +387,49 @@ mod tests {
                 "{text}"
             );
         }
+    }
+
+    #[test]
+    fn dotted_tail_is_optional() {
+        static LAMBDA: Pat = Pat::List(
+            &[
+                Pat::Keyword("lambda"),
+                Pat::List(
+                    &[Pat::Repeat(&Pat::Hole(0)), Pat::Tail(&Pat::Hole(1))],
+                    Bracket::Round,
+                ),
+                Pat::Hole(2),
+            ],
+            Bracket::Round,
+        );
+        let shapes = [Shape::Many, Shape::Maybe, Shape::One];
+        for (text, params, rest) in [
+            ("(lambda (x y . r) x)", "[\"x\", \"y\"]", "Some(\"r\")"),
+            ("(lambda (x y) x)", "[\"x\", \"y\"]", "None"),
+            ("(lambda r x)", "[]", "Some(\"r\")"),
+        ] {
+            let sexp = &parse(text).unwrap()[0];
+            let captured =
+                matches(&LAMBDA, &shapes, sexp, &|_, s| s.as_atom() != Some(".")).unwrap();
+            assert_eq!(
+                (texts(&captured[0]).as_str(), texts(&captured[1]).as_str()),
+                (params, rest),
+                "{text}"
+            );
+            let printed = captured
+                .iter()
+                .map(|c| match c {
+                    Captured::One(s) => Printed::One((*s).clone()),
+                    Captured::Many(items) => {
+                        Printed::Many(items.iter().map(|s| (*s).clone()).collect())
+                    }
+                    Captured::Maybe(item) => Printed::Maybe(item.cloned()),
+                })
+                .collect();
+            assert_eq!(print(&LAMBDA, printed).flat(), text);
+        }
+        let dangling = &parse("(lambda (x .) x)").unwrap()[0];
+        assert!(matches(&LAMBDA, &shapes, dangling, &|_, s| s.as_atom() != Some(".")).is_none());
     }
 
     #[test]

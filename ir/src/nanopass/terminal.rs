@@ -63,7 +63,7 @@ impl Terminal for Var {
             Some('+' | '-' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit() || c == '.'),
             _ => false,
         };
-        !starts_like_number && !text.starts_with(['#', '"'])
+        !starts_like_number && !text.starts_with(['#', '"']) && text != "."
     }
 
     fn parse(sexp: &Sexp, p: &mut ParseCx<'_>) -> Result<Var, ParseError> {

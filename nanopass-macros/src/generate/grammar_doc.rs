@@ -69,6 +69,7 @@ pub fn template_text(template: &Template) -> String {
         }
         Template::Repeat(inner) => format!("{} ...", template_text(inner)),
         Template::Optional(inner) => format!("{}?", template_text(inner)),
+        Template::Tail(inner) => format!(". {}", template_text(inner)),
     }
 }
 

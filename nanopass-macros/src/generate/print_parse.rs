@@ -120,6 +120,10 @@ fn pat_tokens(template: &Template, next_hole: &mut usize) -> TokenStream {
             let inner = pat_tokens(inner, next_hole);
             quote!(::ir::nanopass::template::Pat::Optional(&#inner))
         }
+        Template::Tail(inner) => {
+            let inner = pat_tokens(inner, next_hole);
+            quote!(::ir::nanopass::template::Pat::Tail(&#inner))
+        }
     }
 }
 
@@ -307,7 +311,9 @@ fn keywords(language: &Language) -> Vec<String> {
             Template::Keyword(keyword, _) if !out.contains(keyword) => out.push(keyword.clone()),
             Template::Keyword(..) | Template::Hole(_) => {}
             Template::List(items, _) => items.iter().for_each(|item| collect(item, out)),
-            Template::Repeat(inner) | Template::Optional(inner) => collect(inner, out),
+            Template::Repeat(inner) | Template::Optional(inner) | Template::Tail(inner) => {
+                collect(inner, out)
+            }
         }
     }
     let mut out = Vec::new();
