@@ -9,6 +9,7 @@ extern crate self as ir;
 pub mod datum;
 pub mod lang;
 pub mod nanopass;
+pub mod primitive;
 pub mod number;
 pub mod reader;
 pub mod source;

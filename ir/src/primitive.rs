@@ -1,0 +1,133 @@
+//! The primitive procedures: the procedures the compiler knows by name. The expander binds the
+//! standard libraries' names to `(primitive name)`; the backend open-codes them or calls the
+//! runtime. This table is the one place both sides agree on.
+//!
+//! Adding a primitive: append a row (keep the groups), then teach the backend to compile it;
+//! until it does, the backend reports it as an unsupported primitive rather than miscompiling.
+
+use crate::symbol::Symbol;
+
+/// How many arguments a primitive takes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Arity {
+    Exactly(u32),
+    AtLeast(u32),
+    Between(u32, u32),
+}
+
+impl Arity {
+    pub fn accepts(self, count: usize) -> bool {
+        let count = count as u32;
+        match self {
+            Arity::Exactly(n) => count == n,
+            Arity::AtLeast(n) => count >= n,
+            Arity::Between(low, high) => (low..=high).contains(&count),
+        }
+    }
+}
+
+/// A primitive procedure.
+#[derive(Clone, Copy, Debug)]
+pub struct Primitive {
+    /// Its name in `(rnrs)` or `(scheme base)`, or a `$`-prefixed internal name.
+    pub name: &'static str,
+    pub arity: Arity,
+}
+
+const fn prim(name: &'static str, arity: Arity) -> Primitive {
+    Primitive { name, arity }
+}
+
+use Arity::{AtLeast, Between, Exactly};
+
+/// Every primitive, grouped by kind.
+pub static PRIMITIVES: &[Primitive] = &[
+    // Equivalence and types.
+    prim("eq?", Exactly(2)),
+    prim("eqv?", Exactly(2)),
+    prim("equal?", Exactly(2)),
+    prim("not", Exactly(1)),
+    prim("boolean?", Exactly(1)),
+    prim("procedure?", Exactly(1)),
+    prim("void", Exactly(0)),
+    // Numbers (fixnums for now; bignums, ratnums and flonums come with the runtime).
+    prim("number?", Exactly(1)),
+    prim("integer?", Exactly(1)),
+    prim("fixnum?", Exactly(1)),
+    prim("+", AtLeast(0)),
+    prim("-", AtLeast(1)),
+    prim("*", AtLeast(0)),
+    prim("=", AtLeast(1)),
+    prim("<", AtLeast(1)),
+    prim(">", AtLeast(1)),
+    prim("<=", AtLeast(1)),
+    prim(">=", AtLeast(1)),
+    prim("zero?", Exactly(1)),
+    prim("quotient", Exactly(2)),
+    prim("remainder", Exactly(2)),
+    prim("modulo", Exactly(2)),
+    // Pairs and lists.
+    prim("pair?", Exactly(1)),
+    prim("null?", Exactly(1)),
+    prim("cons", Exactly(2)),
+    prim("car", Exactly(1)),
+    prim("cdr", Exactly(1)),
+    prim("set-car!", Exactly(2)),
+    prim("set-cdr!", Exactly(2)),
+    prim("list", AtLeast(0)),
+    // Characters, strings, symbols.
+    prim("char?", Exactly(1)),
+    prim("char->integer", Exactly(1)),
+    prim("integer->char", Exactly(1)),
+    prim("string?", Exactly(1)),
+    prim("make-string", Between(1, 2)),
+    prim("string-length", Exactly(1)),
+    prim("string-ref", Exactly(2)),
+    prim("string-set!", Exactly(3)),
+    prim("symbol?", Exactly(1)),
+    prim("symbol->string", Exactly(1)),
+    prim("string->symbol", Exactly(1)),
+    // Vectors and bytevectors.
+    prim("vector?", Exactly(1)),
+    prim("make-vector", Between(1, 2)),
+    prim("vector", AtLeast(0)),
+    prim("vector-length", Exactly(1)),
+    prim("vector-ref", Exactly(2)),
+    prim("vector-set!", Exactly(3)),
+    prim("bytevector?", Exactly(1)),
+    prim("make-bytevector", Between(1, 2)),
+    prim("bytevector-length", Exactly(1)),
+    prim("bytevector-u8-ref", Exactly(2)),
+    prim("bytevector-u8-set!", Exactly(3)),
+    // Control.
+    prim("apply", AtLeast(2)),
+    // Output and the process.
+    prim("display", Between(1, 2)),
+    prim("write", Between(1, 2)),
+    prim("newline", Between(0, 1)),
+    prim("exit", Between(0, 1)),
+    prim("command-line", Exactly(0)),
+    prim("error", AtLeast(2)),
+    prim("assertion-violation", AtLeast(2)),
+];
+
+/// The primitive named `name`, if there is one.
+pub fn lookup(name: Symbol) -> Option<&'static Primitive> {
+    let name = name.as_str();
+    PRIMITIVES.iter().find(|p| p.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_found() {
+        for (i, p) in PRIMITIVES.iter().enumerate() {
+            assert!(PRIMITIVES[..i].iter().all(|q| q.name != p.name), "{} twice", p.name);
+            assert_eq!(lookup(Symbol::intern(p.name)).map(|q| q.name), Some(p.name));
+        }
+        assert!(lookup(Symbol::intern("no-such-primitive")).is_none());
+        assert!(Arity::Between(1, 2).accepts(2) && !Arity::Exactly(1).accepts(0));
+    }
+}
