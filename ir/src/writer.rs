@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use crate::datum::{Datum, DatumId, Datums};
 use crate::reader::{char_name, is_plain_symbol};
+use crate::symbol::Symbol;
 
 /// `write`: machine-readable text; datum labels only where needed to break cycles.
 pub fn write(datums: &Datums, id: DatumId) -> String {
@@ -31,6 +32,13 @@ pub fn write_shared(datums: &Datums, id: DatumId) -> String {
 /// `write-simple`: like `write`, without datum labels. R7RS leaves it looping forever on cyclic
 /// data; since the compiler must not hang, cyclic data gets labels for its cycles as with
 /// [`write`].
+/// A symbol as `write` writes it: bare when it reads back as itself, else in `|...|`.
+pub fn write_symbol(symbol: Symbol) -> String {
+    let mut out = String::new();
+    write_atom(&mut out, &Datum::Symbol(symbol), false);
+    out
+}
+
 pub fn write_simple(datums: &Datums, id: DatumId) -> String {
     render(datums, id, Labels::None, false)
 }

@@ -204,38 +204,110 @@ impl Lexer<'_> {
             Some('[') => Token::Open(Bracket::Square),
             Some(')') => Token::Close(Bracket::Round),
             Some(']') => Token::Close(Bracket::Square),
-            Some(quote @ ('"' | '|')) => {
-                loop {
-                    match self.bump() {
-                        None => {
-                            return Err(SexpError {
-                                pos,
-                                message: format!("missing closing {quote}"),
-                            });
-                        }
-                        Some('\\') => {
-                            self.bump();
-                        }
-                        Some(c) if c == quote => break,
-                        Some(_) => {}
-                    }
-                }
-                Token::Atom
-            }
-            Some('#') if self.peek() == Some('\\') => {
-                self.bump();
-                self.bump();
-                self.skip_atom_chars();
-                Token::Atom
-            }
             Some(_) => {
-                self.skip_atom_chars();
+                // Back up: the atom starts at the character just read.
+                self.offset = pos.offset as usize;
+                self.line = pos.line;
+                self.column = pos.column;
+                self.skip_datum(pos)?;
                 Token::Atom
             }
             None => return Ok(None),
         };
         pos.end = self.offset as u32;
         Ok(Some((token, pos)))
+    }
+
+    /// Skips one atom, or one Scheme datum written as a single atom inside IR text: a string,
+    /// a `|symbol|`, a character, a vector or bytevector (`#(...)`, `#vu8(...)`), or a quoted
+    /// datum (`'x`, `` `x``, `,x`, `#'x`, ...). Quoted constants reach the Scheme reader whole.
+    fn skip_datum(&mut self, start: Pos) -> Result<(), SexpError> {
+        let rest = &self.text[self.offset..];
+        let prefix = ["#vu8(", "#u8(", "#("]
+            .iter()
+            .find(|p| rest.starts_with(**p));
+        if let Some(prefix) = prefix {
+            for _ in 0..prefix.len() - 1 {
+                self.bump();
+            }
+            return self.skip_balanced(start);
+        }
+        let quote = [",@", "#,@", "#'", "#`", "#,", "'", "`", ","]
+            .iter()
+            .find(|p| rest.starts_with(**p));
+        if let Some(quote) = quote {
+            for _ in 0..quote.len() {
+                self.bump();
+            }
+            return match self.peek() {
+                Some('(' | '[') => self.skip_balanced(start),
+                Some(c) if !c.is_whitespace() && !")]".contains(c) => self.skip_datum(start),
+                _ => Err(SexpError {
+                    pos: start,
+                    message: "nothing after a quote".into(),
+                }),
+            };
+        }
+        match self.bump() {
+            Some(quote @ ('"' | '|')) => loop {
+                match self.bump() {
+                    None => {
+                        return Err(SexpError {
+                            pos: start,
+                            message: format!("missing closing {quote}"),
+                        });
+                    }
+                    Some('\\') => {
+                        self.bump();
+                    }
+                    Some(c) if c == quote => return Ok(()),
+                    Some(_) => {}
+                }
+            },
+            Some('#') if self.peek() == Some('\\') => {
+                self.bump();
+                self.bump();
+                self.skip_atom_chars();
+                Ok(())
+            }
+            _ => {
+                self.skip_atom_chars();
+                Ok(())
+            }
+        }
+    }
+
+    /// Skips a bracketed datum up to its matching close bracket.
+    fn skip_balanced(&mut self, start: Pos) -> Result<(), SexpError> {
+        let mut depth = 0usize;
+        loop {
+            match self.peek() {
+                None => {
+                    return Err(SexpError {
+                        pos: start,
+                        message: "list is never closed".into(),
+                    });
+                }
+                Some('(' | '[') => {
+                    depth += 1;
+                    self.bump();
+                }
+                Some(')' | ']') => {
+                    self.bump();
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                Some(c) if c.is_whitespace() => {
+                    self.bump();
+                }
+                Some(_) => {
+                    let here = self.pos();
+                    self.skip_datum(here)?;
+                }
+            }
+        }
     }
 
     fn skip_atom_chars(&mut self) {

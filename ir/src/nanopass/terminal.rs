@@ -2,8 +2,7 @@
 //! how they print and parse, and the [`Context`] of tables they index into.
 
 use super::{ParseError, Sexp};
-use crate::datum::{Datum, DatumId, Datums};
-use crate::number::Number;
+use crate::datum::{DatumId, Datums};
 use crate::symbol::Symbol;
 use crate::var::{Var, Vars};
 use std::collections::HashMap;
@@ -52,18 +51,23 @@ impl Terminal for Var {
         Sexp::atom(cx.vars.display(self))
     }
 
-    /// An identifier: not a number, string, character, boolean or other `#` syntax.
+    /// An identifier: not a number, string, character, boolean or other `#` syntax. The
+    /// printed form of a variable whose name is a peculiar identifier (`+.3`, `....6`) looks
+    /// like a number, so those are recognized by their `.N` suffix.
     fn accepts(sexp: &Sexp) -> bool {
         let Some(text) = sexp.as_atom() else {
             return false;
         };
+        if text == "." || text.starts_with(['#', '"']) {
+            return false;
+        }
         let mut chars = text.chars();
         let starts_like_number = match chars.next() {
             Some(c) if c.is_ascii_digit() => true,
             Some('+' | '-' | '.') => chars.next().is_some_and(|c| c.is_ascii_digit() || c == '.'),
             _ => false,
         };
-        !starts_like_number && !text.starts_with(['#', '"']) && text != "."
+        !starts_like_number || split_number(text).is_some_and(|(name, _)| is_peculiar(name))
     }
 
     fn parse(sexp: &Sexp, p: &mut ParseCx<'_>) -> Result<Var, ParseError> {
@@ -74,37 +78,51 @@ impl Terminal for Var {
             return Ok(var);
         }
         // `x.3` names the variable `x`; the number only distinguishes it in the text.
-        let name = match text.rsplit_once('.') {
-            Some((name, number))
-                if !name.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                name
-            }
-            _ => text,
-        };
+        let name = split_number(text).map_or(text, |(name, _)| name);
         let var = p.cx.vars.fresh(Symbol::intern(name));
         p.vars_by_name.insert(text.to_owned(), var);
         Ok(var)
     }
 }
 
+/// `x.3` → (`x`, `3`): a printed variable's name and number.
+fn split_number(text: &str) -> Option<(&str, &str)> {
+    let (name, number) = text.rsplit_once('.')?;
+    let numeric = !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit());
+    (!name.is_empty() && numeric).then_some((name, number))
+}
+
+/// R6RS's peculiar identifiers: `+`, `-`, `...` and those starting with `->`.
+fn is_peculiar(name: &str) -> bool {
+    matches!(name, "+" | "-" | "...") || name.starts_with("->")
+}
+
+/// A symbol, written as `write` writes it (`|(lib)::name|` when it needs bars).
 impl Terminal for Symbol {
     fn print(self, _cx: &Context) -> Sexp {
-        Sexp::atom(self.as_str())
+        Sexp::atom(crate::writer::write_symbol(self))
     }
 
-    fn parse(sexp: &Sexp, _p: &mut ParseCx<'_>) -> Result<Symbol, ParseError> {
-        match sexp.as_atom() {
-            Some(text) => Ok(Symbol::intern(text)),
-            None => Err(ParseError::at(sexp, "expected a symbol")),
+    fn parse(sexp: &Sexp, p: &mut ParseCx<'_>) -> Result<Symbol, ParseError> {
+        let Some(text) = sexp.as_atom() else {
+            return Err(ParseError::at(sexp, "expected a symbol"));
+        };
+        if !text.starts_with('|') {
+            return Ok(Symbol::intern(text));
+        }
+        let datum = DatumId::parse(sexp, p)?;
+        match p.cx.datums.get(datum) {
+            crate::datum::Datum::Symbol(symbol) => Ok(*symbol),
+            _ => Err(ParseError::at(sexp, "expected a symbol")),
         }
     }
 }
 
-/// A constant: a datum in the context's arena, written as Scheme `write` would.
+/// A constant: a datum in the context's arena, written as Scheme `write` writes it and read
+/// back by the Scheme reader.
 impl Terminal for DatumId {
     fn print(self, cx: &Context) -> Sexp {
-        Sexp::atom(datum_text(&cx.datums, self))
+        Sexp::atom(crate::writer::write(&cx.datums, self))
     }
 
     fn accepts(_sexp: &Sexp) -> bool {
@@ -112,66 +130,16 @@ impl Terminal for DatumId {
     }
 
     fn parse(sexp: &Sexp, p: &mut ParseCx<'_>) -> Result<DatumId, ParseError> {
-        datum_from_sexp(sexp, &mut p.cx.datums)
-    }
-}
-
-// Interim datum conversion covering the constants IR tests use (numbers, booleans, characters,
-// strings, symbols, lists); it gives way to the full reader and writer of `crate::reader` and
-// `crate::writer` when those land.
-fn datum_text(datums: &Datums, id: DatumId) -> String {
-    match datums.get(id) {
-        Datum::Null => "()".into(),
-        Datum::Bool(b) => if *b { "#t" } else { "#f" }.into(),
-        Datum::Number(n) => n.to_string(),
-        Datum::Char(c) => format!("#\\{c}"),
-        Datum::String(s) => format!("{s:?}"),
-        Datum::Symbol(s) => s.as_str().into(),
-        Datum::Pair(..) => match datums.list_items(id) {
-            Some(items) => {
-                let items: Vec<String> =
-                    items.iter().map(|&item| datum_text(datums, item)).collect();
-                format!("({})", items.join(" "))
-            }
-            None => "#<improper list>".into(),
-        },
-        Datum::Vector(items) => {
-            let items: Vec<String> = items.iter().map(|&item| datum_text(datums, item)).collect();
-            format!("#({})", items.join(" "))
-        }
-        Datum::Bytevector(bytes) => {
-            let items: Vec<String> = bytes.iter().map(u8::to_string).collect();
-            format!("#vu8({})", items.join(" "))
+        let pos = sexp.pos();
+        let text = p
+            .text
+            .get(pos.offset as usize..pos.end as usize)
+            .unwrap_or_default();
+        let read = crate::reader::read_str("<IR constant>", text, &mut p.cx.datums)
+            .map_err(|diagnostic| ParseError::at(sexp, diagnostic.message))?;
+        match read.as_slice() {
+            [datum] => Ok(*datum),
+            _ => Err(ParseError::at(sexp, "expected one datum")),
         }
     }
-}
-
-fn datum_from_sexp(sexp: &Sexp, datums: &mut Datums) -> Result<DatumId, ParseError> {
-    let datum = match sexp {
-        Sexp::List(items, ..) => {
-            let items = items
-                .iter()
-                .map(|item| datum_from_sexp(item, datums))
-                .collect::<Result<Vec<_>, _>>()?;
-            return Ok(datums.list(&items));
-        }
-        Sexp::Atom(text, _) => match text.as_str() {
-            "#t" | "#true" => Datum::Bool(true),
-            "#f" | "#false" => Datum::Bool(false),
-            _ if text.starts_with("#\\") && text.chars().count() == 3 => {
-                Datum::Char(text.chars().nth(2).unwrap_or(' '))
-            }
-            _ if text.starts_with('"') && text.ends_with('"') && text.len() >= 2 => {
-                Datum::String(text[1..text.len() - 1].to_owned())
-            }
-            _ => match text.parse::<i64>() {
-                Ok(n) => Datum::Number(Number::Fixnum(n)),
-                Err(_) if text.starts_with('#') => {
-                    return Err(ParseError::at(sexp, format!("unsupported constant {text}")));
-                }
-                Err(_) => Datum::Symbol(Symbol::intern(text)),
-            },
-        },
-    };
-    Ok(datums.add(datum))
 }
