@@ -31,7 +31,7 @@ pub fn write_shared(datums: &Datums, id: DatumId) -> String {
 
 /// `write-simple`: like `write`, without datum labels. R7RS leaves it looping forever on cyclic
 /// data; since the compiler must not hang, cyclic data gets labels for its cycles as with
-/// [`write`].
+/// [`write()`].
 /// A symbol as `write` writes it: bare when it reads back as itself, else in `|...|`.
 pub fn write_symbol(symbol: Symbol) -> String {
     let mut out = String::new();

@@ -24,7 +24,7 @@ pub enum Pat {
     Tail(&'static Pat),
 }
 
-/// The printed form of one field: what the generated printer hands to [`print`].
+/// The printed form of one field: what the generated printer hands to [`print()`].
 pub enum Printed {
     One(Sexp),
     Many(VecDeque<Sexp>),
@@ -39,7 +39,7 @@ pub enum Captured<'s> {
     Maybe(Option<&'s Sexp>),
 }
 
-/// The shape of a field, so [`matches`] can prepare its captures.
+/// The shape of a field, so [`matches()`] can prepare its captures.
 #[derive(Clone, Copy, Debug)]
 pub enum Shape {
     One,
