@@ -29,9 +29,6 @@ pub fn write_shared(datums: &Datums, id: DatumId) -> String {
     render(datums, id, Labels::Shared, false)
 }
 
-/// `write-simple`: like `write`, without datum labels. R7RS leaves it looping forever on cyclic
-/// data; since the compiler must not hang, cyclic data gets labels for its cycles as with
-/// [`write()`].
 /// A symbol as `write` writes it: bare when it reads back as itself, else in `|...|`.
 pub fn write_symbol(symbol: Symbol) -> String {
     let mut out = String::new();
@@ -39,6 +36,9 @@ pub fn write_symbol(symbol: Symbol) -> String {
     out
 }
 
+/// `write-simple`: like `write`, without datum labels. R7RS leaves it looping forever on cyclic
+/// data; since the compiler must not hang, cyclic data gets labels for its cycles as with
+/// [`write()`].
 pub fn write_simple(datums: &Datums, id: DatumId) -> String {
     render(datums, id, Labels::None, false)
 }
