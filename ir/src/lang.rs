@@ -75,4 +75,45 @@ nanopass_macros::languages! {
             - OneArmedIf,
         }
     }
+
+    /// Replaces `set!` of local variables by boxes (`$box`, `$unbox`, `$set-box!`); adds `let`.
+    pub language NoAssignments extends NoOneArmedIf {
+        Expr {
+            - Set,
+            /// Binds the values of the right-hand sides (no procedure is made).
+            + Let = (let ([lhs: bind Var rhs: Expr] ...) body: Expr),
+        }
+    }
+
+    /// Closure conversion: code is bound to labels at the top, closures are explicit objects.
+    pub language Closures extends NoAssignments {
+        - Procedure,
+        Program {
+            - Program,
+            /// The code of every procedure, bound to labels, then the program's body.
+            + WithCode = (program ([labels: bind Var code: Code] ...) body: Expr),
+        }
+        /// A procedure's code: the variables it reads from its closure, and its clauses.
+        + Code {
+            Code = (code (free: bind Var ...) clauses: Clause ...),
+        }
+        /// A closure of the code at `label` holding the values of `free`.
+        + MakeClosure {
+            MakeClosure = ("make-closure" label: Var free: Var ...),
+        }
+        Expr {
+            - Procedure,
+            - Fix,
+            /// Allocates closures (which may refer to each other), then evaluates the body.
+            + Closures = (closures ([lhs: bind Var closure: MakeClosure] ...) body: Expr),
+        }
+    }
+
+    /// Marks the calls in tail position, which reuse the caller's frame.
+    pub language ExplicitTails extends Closures {
+        Expr {
+            /// A call whose value is the value of the enclosing procedure.
+            + TailCall = ("tail-call" f: Expr args: Expr ...),
+        }
+    }
 }

@@ -75,6 +75,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("set-car!", Exactly(2)),
     prim("set-cdr!", Exactly(2)),
     prim("list", AtLeast(0)),
+    prim("append", AtLeast(0)),
     // Characters, strings, symbols.
     prim("char?", Exactly(1)),
     prim("char->integer", Exactly(1)),
@@ -91,6 +92,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("vector?", Exactly(1)),
     prim("make-vector", Between(1, 2)),
     prim("vector", AtLeast(0)),
+    prim("list->vector", Exactly(1)),
     prim("vector-length", Exactly(1)),
     prim("vector-ref", Exactly(2)),
     prim("vector-set!", Exactly(3)),
@@ -101,6 +103,8 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("bytevector-u8-set!", Exactly(3)),
     // Control.
     prim("apply", AtLeast(2)),
+    prim("values", AtLeast(0)),
+    prim("call-with-values", Exactly(2)),
     // Output and the process.
     prim("display", Between(1, 2)),
     prim("write", Between(1, 2)),
@@ -109,6 +113,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("command-line", Exactly(0)),
     prim("error", AtLeast(2)),
     prim("assertion-violation", AtLeast(2)),
+    // Internal: the boxes that convert_assignments makes for assigned variables.
+    prim("$box", Exactly(1)),
+    prim("$unbox", Exactly(1)),
+    prim("$set-box!", Exactly(2)),
 ];
 
 /// The primitive named `name`, if there is one.

@@ -4,7 +4,11 @@
 //! **Architecture invariant:** a pass only sees the IR it is given; it does not read files,
 //! print, or depend on `backend`.
 
+pub mod convert_assignments;
+pub mod convert_closures;
 pub mod convert_letrec;
+pub mod free_variables;
+pub mod make_tail_calls_explicit;
 pub mod pipeline;
 pub mod remove_one_armed_if;
 #[cfg(test)]

@@ -138,6 +138,9 @@ pipeline! {
     input: ir::lang::core_scheme::Tree;
     passes:
         crate::convert_letrec::ConvertLetrec,
-        crate::remove_one_armed_if::RemoveOneArmedIf;
-    output: ir::lang::no_one_armed_if::Tree;
+        crate::remove_one_armed_if::RemoveOneArmedIf,
+        crate::convert_assignments::ConvertAssignments,
+        crate::convert_closures::ConvertClosures,
+        crate::make_tail_calls_explicit::MakeTailCallsExplicit;
+    output: ir::lang::explicit_tails::Tree;
 }
