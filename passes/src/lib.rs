@@ -7,6 +7,7 @@
 pub mod convert_assignments;
 pub mod convert_closures;
 pub mod convert_letrec;
+pub mod expand;
 pub mod free_variables;
 pub mod make_tail_calls_explicit;
 pub mod pipeline;

@@ -1,0 +1,179 @@
+//! The binding table: which binding each identifier refers to.
+//!
+//! A binding is recorded for a symbol and a scope set; an identifier refers to the binding of
+//! its symbol whose scope set is the largest subset of the identifier's scopes (Flatt, "Binding
+//! as Sets of Scopes"). One table serves the whole expansion (all libraries and the program),
+//! which is what lets a macro exported by one library refer to that library's unexported
+//! helpers: the template's identifiers keep the library's scopes.
+
+use super::syntax::{Ident, ScopeSet, is_subset};
+use super::syntax_rules::Transformer;
+use ir::source::Span;
+use ir::symbol::Symbol;
+use ir::var::Var;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// An index into the table's bindings.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct BindingId(pub u32);
+
+/// The forms the expander implements directly.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CoreForm {
+    Define,
+    DefineSyntax,
+    Lambda,
+    CaseLambda,
+    If,
+    Set,
+    Quote,
+    Begin,
+    LetSyntax,
+    LetrecSyntax,
+    Letrec,
+    LetrecStar,
+    SyntaxRules,
+    IdentifierSyntax,
+    /// Keywords that only mean something inside other forms: `else`, `=>`, `...`, `_`,
+    /// `unquote`, `unquote-splicing`.
+    Auxiliary,
+}
+
+/// What an identifier can be bound to.
+#[derive(Clone, Debug)]
+pub enum Binding {
+    Core(CoreForm),
+    Macro(Rc<Transformer>),
+    /// A variable local to the unit being expanded.
+    Lexical(Var),
+    /// A top-level variable of a library or the program.
+    Global {
+        /// Its globally unique name, `lib/name::var` (see the module documentation of `expand`).
+        name: Symbol,
+        /// The unit (library) that defines it.
+        unit: usize,
+    },
+    Primitive(Symbol),
+}
+
+/// The binding table.
+#[derive(Default)]
+pub struct Bindings {
+    by_name: HashMap<Symbol, Vec<(ScopeSet, BindingId)>>,
+    bindings: Vec<Binding>,
+}
+
+/// How resolving an identifier went.
+pub enum Resolved {
+    Bound(BindingId),
+    Unbound,
+    /// Two bindings fit equally well: neither scope set contains the other.
+    Ambiguous,
+}
+
+impl Bindings {
+    /// Records a new binding.
+    pub fn add(&mut self, binding: Binding) -> BindingId {
+        self.bindings.push(binding);
+        BindingId((self.bindings.len() - 1) as u32)
+    }
+
+    pub fn get(&self, id: BindingId) -> &Binding {
+        &self.bindings[id.0 as usize]
+    }
+
+    /// Binds `name` with exactly `scopes` to `binding`, replacing a binding with the same scopes.
+    pub fn bind(&mut self, name: Symbol, scopes: ScopeSet, binding: BindingId) {
+        let entries = self.by_name.entry(name).or_default();
+        match entries.iter_mut().find(|(s, _)| *s == scopes) {
+            Some(entry) => entry.1 = binding,
+            None => entries.push((scopes, binding)),
+        }
+    }
+
+    /// Every name bound with exactly `scopes`, sorted by name.
+    pub fn bound_with(&self, scopes: &ScopeSet) -> Vec<(Symbol, BindingId)> {
+        let mut out: Vec<(Symbol, BindingId)> = self
+            .by_name
+            .iter()
+            .filter_map(|(name, entries)| {
+                entries.iter().find(|(s, _)| s == scopes).map(|&(_, b)| (*name, b))
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        out
+    }
+
+    /// The binding recorded for exactly this identifier's scopes, if any.
+    pub fn exact(&self, id: &Ident) -> Option<BindingId> {
+        let entries = self.by_name.get(&id.name)?;
+        entries
+            .iter()
+            .find(|(s, _)| *s == id.scopes)
+            .map(|&(_, b)| b)
+    }
+
+    pub fn resolve(&self, id: &Ident) -> Resolved {
+        let Some(entries) = self.by_name.get(&id.name) else {
+            return Resolved::Unbound;
+        };
+        let mut best: Option<&(ScopeSet, BindingId)> = None;
+        for entry in entries {
+            if !is_subset(&entry.0, &id.scopes) {
+                continue;
+            }
+            if best.is_none_or(|b| b.0.len() < entry.0.len()) {
+                best = Some(entry);
+            }
+        }
+        let Some(best) = best else {
+            return Resolved::Unbound;
+        };
+        // The best candidate must contain every other candidate, or the reference is ambiguous.
+        let ambiguous = entries
+            .iter()
+            .any(|e| is_subset(&e.0, &id.scopes) && e.1 != best.1 && !is_subset(&e.0, &best.0));
+        if ambiguous {
+            Resolved::Ambiguous
+        } else {
+            Resolved::Bound(best.1)
+        }
+    }
+
+    /// The binding of `id`, or `None` if it is unbound or ambiguous.
+    pub fn lookup(&self, id: &Ident) -> Option<BindingId> {
+        match self.resolve(id) {
+            Resolved::Bound(b) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// `free-identifier=?`: both refer to the same binding, or both are unbound with one name.
+    pub fn free_eq(&self, a: &Ident, b: &Ident) -> bool {
+        match (self.lookup(a), self.lookup(b)) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => a.name == b.name,
+            _ => false,
+        }
+    }
+
+    /// The core form `id` names, if it names one.
+    pub fn core(&self, id: &Ident) -> Option<CoreForm> {
+        match self.lookup(id).map(|b| self.get(b)) {
+            Some(Binding::Core(form)) => Some(*form),
+            _ => None,
+        }
+    }
+}
+
+/// Where a use of a macro happened: the chain of uses that produced the syntax being expanded,
+/// innermost first, shown as notes on diagnostics.
+#[derive(Debug)]
+pub struct MacroUse {
+    pub name: Symbol,
+    pub span: Option<Span>,
+    pub outer: Option<Rc<MacroUse>>,
+    /// How many uses the chain holds, this one included.
+    pub depth: usize,
+}

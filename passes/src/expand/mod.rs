@@ -1,0 +1,56 @@
+//! The expander: the pipeline's `expand` stage, from the datums read to CoreScheme.
+//!
+//! Hygiene follows Flatt's "sets of scopes" model ([`syntax`], [`binding`]); `syntax-rules` is
+//! implemented natively ([`syntax_rules`]); bodies follow R6RS's two-pass rules ([`body`]);
+//! libraries and programs ([`library`], [`r7rs`]) each become a unit of their own, a CoreScheme
+//! program whose top-level variables are globals (`foo/bar::baz`). The derived forms are
+//! `syntax-rules` macros in `stdlib/base.scm` ([`base`]).
+//!
+//! Not yet: running `syntax-case` (procedural) transformers — such a macro can be defined and
+//! is reported when used ([`syntax_rules::Transformer::Procedure`]); separate phases (every
+//! import is visible at every phase); use-site scopes (a macro-introduced definition is
+//! visible only to identifiers introduced by the same macro use).
+
+pub mod base;
+pub mod binding;
+pub mod body;
+pub mod expander;
+pub mod expr;
+pub mod library;
+pub mod loader;
+pub mod r7rs;
+pub mod syntax;
+pub mod syntax_rules;
+#[cfg(test)]
+mod tests;
+
+use ir::datum::{DatumId, Datums};
+use ir::lang::core_scheme::Tree;
+use ir::source::Diagnostic;
+pub use loader::{FileSystem, LibrarySource};
+
+/// The stage's name in the pipeline and on the command line.
+pub const NAME: &str = "expand";
+/// What the stage does, for `loko --passes`.
+pub const DOC: &str = "Expands macros and resolves every identifier; each library becomes a unit.";
+
+/// One separately compiled part of a program: a library or the program itself.
+pub struct Unit {
+    /// `(foo bar)` for a library, `program` for the program.
+    pub name: String,
+    pub tree: Tree,
+}
+
+/// Expands the program or libraries in `forms` (read from the file `path`) and every library
+/// they import, found through `loader`. Returns the units in dependency order: a unit comes
+/// after every unit it refers to, and the program is last.
+pub fn expand(
+    path: &str,
+    datums: &Datums,
+    forms: &[DatumId],
+    loader: &mut dyn LibrarySource,
+) -> Result<Vec<Unit>, Diagnostic> {
+    let mut expander = expander::Expander::new(loader)?;
+    expander.expand_file(path, datums, forms)?;
+    Ok(expander.units)
+}

@@ -1,0 +1,247 @@
+//! Syntax objects: S-expressions whose identifiers carry a set of scopes (Flatt's "sets of
+//! scopes" hygiene) and whose nodes carry source locations.
+//!
+//! Scopes are added eagerly: adding a scope to a syntax object rebuilds it with the scope in
+//! every identifier. Only identifiers have scopes, so lists can be flattened freely (a template
+//! `(a . rest)` with `rest` bound to a list becomes one list).
+
+use ir::datum::{Datum, DatumId, Datums};
+use ir::source::{Diagnostic, Span};
+use ir::symbol::Symbol;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+/// A scope: created for each binding form, each macro use and each library or program body.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct Scope(pub u32);
+
+/// A set of scopes, sorted, shared between identifiers.
+pub type ScopeSet = Rc<[Scope]>;
+
+/// `set` with `scope` added.
+pub fn add_scope(set: &ScopeSet, scope: Scope) -> ScopeSet {
+    match set.binary_search(&scope) {
+        Ok(_) => Rc::clone(set),
+        Err(at) => {
+            let mut scopes = set.to_vec();
+            scopes.insert(at, scope);
+            scopes.into()
+        }
+    }
+}
+
+/// Whether every scope of `small` is in `big`.
+pub fn is_subset(small: &[Scope], big: &[Scope]) -> bool {
+    small.iter().all(|s| big.binary_search(s).is_ok())
+}
+
+/// An identifier: a symbol with scopes.
+#[derive(Clone, Debug)]
+pub struct Ident {
+    pub name: Symbol,
+    pub scopes: ScopeSet,
+    pub span: Option<Span>,
+}
+
+impl Ident {
+    /// Whether the two identifiers would be bound by the same binding form (`bound-identifier=?`).
+    pub fn same(&self, other: &Ident) -> bool {
+        self.name == other.name && self.scopes == other.scopes
+    }
+}
+
+/// A syntax object.
+#[derive(Clone, Debug)]
+pub enum Syntax {
+    Id(Ident),
+    /// A constant other than a pair, vector, symbol or the empty list.
+    Atom(Rc<Datum>, Option<Span>),
+    /// A list `(items ... . tail)`; `tail` is `None` for a proper list, and is never itself a
+    /// list. `()` is an empty proper list.
+    List(Rc<[Syntax]>, Option<Rc<Syntax>>, Option<Span>),
+    Vector(Rc<[Syntax]>, Option<Span>),
+}
+
+impl Syntax {
+    /// The list `(items ... . tail)`, flattening a tail that is itself a list.
+    pub fn list(mut items: Vec<Syntax>, tail: Option<Syntax>, span: Option<Span>) -> Syntax {
+        match tail {
+            None => Syntax::List(items.into(), None, span),
+            Some(Syntax::List(more, tail, _)) => {
+                items.extend(more.iter().cloned());
+                Syntax::List(items.into(), tail, span)
+            }
+            Some(tail) => Syntax::List(items.into(), Some(Rc::new(tail)), span),
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Syntax::Id(id) => id.span,
+            Syntax::Atom(_, span) | Syntax::List(_, _, span) | Syntax::Vector(_, span) => *span,
+        }
+    }
+
+    pub fn as_id(&self) -> Option<&Ident> {
+        match self {
+            Syntax::Id(id) => Some(id),
+            _ => None,
+        }
+    }
+
+    /// The items of a proper list.
+    pub fn as_list(&self) -> Option<&[Syntax]> {
+        match self {
+            Syntax::List(items, None, _) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The identifier at the head of a list, if any.
+    pub fn head_id(&self) -> Option<&Ident> {
+        match self {
+            Syntax::List(items, _, _) => items.first().and_then(Syntax::as_id),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Syntax::List(items, None, _) if items.is_empty())
+    }
+
+    /// This syntax with `scope` added to every identifier.
+    pub fn add_scope(&self, scope: Scope) -> Syntax {
+        self.map_ids(&mut |id| Ident {
+            name: id.name,
+            scopes: add_scope(&id.scopes, scope),
+            span: id.span,
+        })
+    }
+
+    /// Rebuilds the syntax with `f` applied to each identifier.
+    pub fn map_ids(&self, f: &mut dyn FnMut(&Ident) -> Ident) -> Syntax {
+        ir::nanopass::grow(|| match self {
+            Syntax::Id(id) => Syntax::Id(f(id)),
+            Syntax::Atom(..) => self.clone(),
+            Syntax::List(items, tail, span) => Syntax::List(
+                items.iter().map(|item| item.map_ids(f)).collect(),
+                tail.as_ref().map(|tail| Rc::new(tail.map_ids(f))),
+                *span,
+            ),
+            Syntax::Vector(items, span) => {
+                Syntax::Vector(items.iter().map(|item| item.map_ids(f)).collect(), *span)
+            }
+        })
+    }
+
+    /// The datum this syntax stands for (`syntax->datum`), added to `datums`.
+    pub fn to_datum(&self, datums: &mut Datums) -> DatumId {
+        ir::nanopass::grow(|| match self {
+            Syntax::Id(id) => datums.add_at(Datum::Symbol(id.name), id.span),
+            Syntax::Atom(datum, span) => datums.add_at((**datum).clone(), *span),
+            Syntax::List(items, tail, span) => {
+                let mut list = match tail {
+                    Some(tail) => tail.to_datum(datums),
+                    None => datums.add(Datum::Null),
+                };
+                for (i, item) in items.iter().enumerate().rev() {
+                    let car = item.to_datum(datums);
+                    let pair_span = if i == 0 { *span } else { item.span() };
+                    list = datums.add_at(Datum::Pair(car, list), pair_span);
+                }
+                if items.is_empty() {
+                    datums.set_span(list, *span);
+                }
+                list
+            }
+            Syntax::Vector(items, span) => {
+                let items = items.iter().map(|item| item.to_datum(datums)).collect();
+                datums.add_at(Datum::Vector(items), *span)
+            }
+        })
+    }
+}
+
+/// Converts datums read from source to syntax whose identifiers all have `scopes`; with
+/// `fold_case`, symbols are case-folded (`include-ci`). Cyclic data (datum labels) is an error:
+/// a program is a tree.
+pub fn from_datum(
+    datums: &Datums,
+    id: DatumId,
+    scopes: &ScopeSet,
+    fold_case: bool,
+) -> Result<Syntax, Diagnostic> {
+    let mut open = HashSet::new();
+    convert(datums, id, scopes, fold_case, &mut open)
+}
+
+fn convert(
+    datums: &Datums,
+    id: DatumId,
+    scopes: &ScopeSet,
+    fold_case: bool,
+    open: &mut HashSet<DatumId>,
+) -> Result<Syntax, Diagnostic> {
+    ir::nanopass::grow(|| {
+        let span = datums.span(id);
+        Ok(match datums.get(id) {
+            Datum::Symbol(name) => Syntax::Id(Ident {
+                name: if fold_case {
+                    Symbol::intern(&name.as_str().to_lowercase())
+                } else {
+                    *name
+                },
+                scopes: Rc::clone(scopes),
+                span,
+            }),
+            Datum::Null => Syntax::List(Rc::new([]), None, span),
+            Datum::Pair(..) => {
+                let mut items = Vec::new();
+                let mut walked = Vec::new();
+                let mut at = id;
+                let tail = loop {
+                    match datums.get(at) {
+                        Datum::Pair(car, cdr) => {
+                            if !open.insert(at) {
+                                return Err(cyclic(span));
+                            }
+                            walked.push(at);
+                            items.push(convert(datums, *car, scopes, fold_case, open)?);
+                            at = *cdr;
+                        }
+                        Datum::Null => break None,
+                        _ => break Some(convert(datums, at, scopes, fold_case, open)?),
+                    }
+                };
+                for pair in walked {
+                    open.remove(&pair);
+                }
+                Syntax::list(items, tail, span)
+            }
+            Datum::Vector(elements) => {
+                if !open.insert(id) {
+                    return Err(cyclic(span));
+                }
+                let mut items = Vec::with_capacity(elements.len());
+                for &element in elements {
+                    items.push(convert(datums, element, scopes, fold_case, open)?);
+                }
+                open.remove(&id);
+                Syntax::Vector(items.into(), span)
+            }
+            other => Syntax::Atom(Rc::new(other.clone()), span),
+        })
+    })
+}
+
+fn cyclic(span: Option<Span>) -> Diagnostic {
+    Diagnostic::error(span, "cyclic data cannot be part of a program")
+}
+
+/// Writes syntax as Scheme text, for error messages.
+pub fn show(stx: &Syntax) -> String {
+    let mut datums = Datums::new();
+    let id = stx.to_datum(&mut datums);
+    let text = ir::writer::write(&datums, id);
+    ir::nanopass::truncate(text, 60)
+}
