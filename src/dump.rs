@@ -1,11 +1,14 @@
 //! `--passes` and `--dump-ir`: showing the pipeline and the IR after its stages.
 //!
-//! Until the expander exists, the pipeline's input is IR text of its first language (a `.sexp`
-//! file); for Scheme source, only the `read` stage (the datums read) can be shown.
+//! Scheme source goes through `read` (the datums), `expand` (one CoreScheme unit per library
+//! and one for the program, each then run through the passes and labelled when there are
+//! several), then the passes. A `.sexp` file is IR text of the pipeline's input language and
+//! starts at `read`.
 
 use crate::cli::Stages;
 use ir::nanopass::{Ir, ParseError, diff::diff};
 use ir::source::{Diagnostic, SourceFile, Span};
+use passes::expand::{FileSystem, expand};
 use passes::pipeline::{self, Observer, READ, Run};
 
 /// `loko --passes`: one line per stage.
@@ -81,20 +84,40 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
             .map_err(|error| format!("{path}: {error}"))?;
         return Ok(printer.out);
     }
-    if !matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ)) {
-        return Err(format!(
-            "{path}: passes after `{READ}` need the expander, which does not exist yet; \
-             give them IR text of the first language in a .sexp file"
-        ));
-    }
     let file = SourceFile::register(path, text);
     let mut datums = ir::datum::Datums::new();
-    let read =
+    let forms =
         ir::reader::read_file(file, &mut datums).map_err(|diagnostic| diagnostic.to_string())?;
-    Ok(read
-        .iter()
-        .map(|&datum| ir::writer::write(&datums, datum) + "\n")
-        .collect())
+    let mut out = String::new();
+    if stages.includes(READ) {
+        out.push_str(";; read (datums)\n");
+        for &form in &forms {
+            out.push_str(&ir::writer::write(&datums, form));
+            out.push('\n');
+        }
+        out.push('\n');
+    }
+    if matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ)) {
+        return Ok(out);
+    }
+    let mut loader = FileSystem::from_env();
+    let units = expand(path, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    let several = units.len() > 1;
+    for unit in units {
+        let mut printer = Printer {
+            stages,
+            diff,
+            previous: None,
+            out: String::new(),
+        };
+        pipeline::run_expanded(unit.tree, &mut Run::new(&mut printer))
+            .map_err(|error| format!("{path}: {error}"))?;
+        if several && !printer.out.is_empty() {
+            out.push_str(&format!(";; unit {}\n", unit.name));
+        }
+        out.push_str(&printer.out);
+    }
+    Ok(out)
 }
 
 /// An IR parse error as a diagnostic with the file, line and column.

@@ -32,9 +32,13 @@ fn passes_lists_the_pipeline() {
         expect![[r#"
             status: 0
             stdout:
-            read                   text -> CoreScheme: The program as read.
+            read                   text -> datums: The program as read (for a .sexp file: IR text of the first language).
+            expand                 datums -> CoreScheme: Expands macros and resolves every identifier; each library becomes a unit.
             convert_letrec         CoreScheme -> NoLetrec: Replaces `letrec` and `letrec*` by `fix` for procedures and by assignments for other values.
             remove_one_armed_if    NoLetrec -> NoOneArmedIf: Gives every `if` an alternative.
+            convert_assignments    NoOneArmedIf -> NoAssignments: Replaces `set!` of local variables by boxes.
+            convert_closures       NoAssignments -> Closures: Makes closures explicit and lifts procedures' code to the top of the program.
+            make_tail_calls_explicit Closures -> ExplicitTails: Marks the calls in tail position.
         "#]],
     );
 }
@@ -44,54 +48,120 @@ fn dump_ir_all_prints_every_stage() {
     check(
         &["--dump-ir=all", "tests/ir/example.sexp"],
         expect![[r#"
-        status: 0
-        stdout:
-        ;; read (CoreScheme)
-        (program (letrec ([even?.0 (lambda (n.3)
-                                     (if ((primitive zero?) n.3)
-                                       (quote #t)
-                                       (odd?.1 ((primitive -) n.3 (quote 1)))))]
-                          [odd?.1 (lambda (m.4)
-                                    (if ((primitive zero?) m.4)
-                                      (quote #f)
-                                      (even?.0 ((primitive -) m.4 (quote 1)))))]
-                          [count.2 (quote 0)])
-                   (begin (if (even?.0 (quote 10)) (set! count.2 ((primitive +) count.2 (quote 1))))
-                     count.2)))
+            status: 0
+            stdout:
+            ;; read (CoreScheme)
+            (program (letrec ([even?.0 (lambda (n.3)
+                                         (if ((primitive zero?) n.3)
+                                           (quote #t)
+                                           (odd?.1 ((primitive -) n.3 (quote 1)))))]
+                              [odd?.1 (lambda (m.4)
+                                        (if ((primitive zero?) m.4)
+                                          (quote #f)
+                                          (even?.0 ((primitive -) m.4 (quote 1)))))]
+                              [count.2 (quote 0)])
+                       (begin (if (even?.0 (quote 10)) (set! count.2 ((primitive +) count.2 (quote 1))))
+                         count.2)))
 
-        ;; convert_letrec (NoLetrec)
-        (program ((lambda (count.2)
-                    (fix ([even?.0 (lambda (n.3)
-                                     (if ((primitive zero?) n.3)
-                                       (quote #t)
-                                       (odd?.1 ((primitive -) n.3 (quote 1)))))]
-                          [odd?.1 (lambda (m.4)
-                                    (if ((primitive zero?) m.4)
-                                      (quote #f)
-                                      (even?.0 ((primitive -) m.4 (quote 1)))))])
-                      (begin (set! count.2 (quote 0))
-                        (begin (if (even?.0 (quote 10)) (set! count.2 ((primitive +) count.2 (quote 1))))
-                          count.2))))
-                  ((primitive void))))
+            ;; convert_letrec (NoLetrec)
+            (program ((lambda (count.2)
+                        (fix ([even?.0 (lambda (n.3)
+                                         (if ((primitive zero?) n.3)
+                                           (quote #t)
+                                           (odd?.1 ((primitive -) n.3 (quote 1)))))]
+                              [odd?.1 (lambda (m.4)
+                                        (if ((primitive zero?) m.4)
+                                          (quote #f)
+                                          (even?.0 ((primitive -) m.4 (quote 1)))))])
+                          (begin (set! count.2 (quote 0))
+                            (begin (if (even?.0 (quote 10)) (set! count.2 ((primitive +) count.2 (quote 1))))
+                              count.2))))
+                      ((primitive void))))
 
-        ;; remove_one_armed_if (NoOneArmedIf)
-        (program ((lambda (count.2)
-                    (fix ([even?.0 (lambda (n.3)
-                                     (if ((primitive zero?) n.3)
-                                       (quote #t)
-                                       (odd?.1 ((primitive -) n.3 (quote 1)))))]
-                          [odd?.1 (lambda (m.4)
-                                    (if ((primitive zero?) m.4)
-                                      (quote #f)
-                                      (even?.0 ((primitive -) m.4 (quote 1)))))])
-                      (begin (set! count.2 (quote 0))
-                        (begin (if (even?.0 (quote 10))
-                                 (set! count.2 ((primitive +) count.2 (quote 1)))
-                                 ((primitive void)))
-                          count.2))))
-                  ((primitive void))))
+            ;; remove_one_armed_if (NoOneArmedIf)
+            (program ((lambda (count.2)
+                        (fix ([even?.0 (lambda (n.3)
+                                         (if ((primitive zero?) n.3)
+                                           (quote #t)
+                                           (odd?.1 ((primitive -) n.3 (quote 1)))))]
+                              [odd?.1 (lambda (m.4)
+                                        (if ((primitive zero?) m.4)
+                                          (quote #f)
+                                          (even?.0 ((primitive -) m.4 (quote 1)))))])
+                          (begin (set! count.2 (quote 0))
+                            (begin (if (even?.0 (quote 10))
+                                     (set! count.2 ((primitive +) count.2 (quote 1)))
+                                     ((primitive void)))
+                              count.2))))
+                      ((primitive void))))
 
-    "#]],
+            ;; convert_assignments (NoAssignments)
+            (program ((lambda (count.5)
+                        (let ([count.2 ((primitive $box) count.5)])
+                          (fix ([even?.0 (lambda (n.3)
+                                           (if ((primitive zero?) n.3)
+                                             (quote #t)
+                                             (odd?.1 ((primitive -) n.3 (quote 1)))))]
+                                [odd?.1 (lambda (m.4)
+                                          (if ((primitive zero?) m.4)
+                                            (quote #f)
+                                            (even?.0 ((primitive -) m.4 (quote 1)))))])
+                            (begin ((primitive $set-box!) count.2 (quote 0))
+                              (begin (if (even?.0 (quote 10))
+                                       ((primitive $set-box!)
+                                        count.2
+                                        ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                                       ((primitive void)))
+                                ((primitive $unbox) count.2))))))
+                      ((primitive void))))
+
+            ;; convert_closures (Closures)
+            (program ([even?.7 (code (odd?.6)
+                                 [(n.3)
+                                  (if ((primitive zero?) n.3) (quote #t) (odd?.6 ((primitive -) n.3 (quote 1))))])]
+                      [odd?.9 (code (even?.8)
+                                [(m.4)
+                                 (if ((primitive zero?) m.4) (quote #f) (even?.8 ((primitive -) m.4 (quote 1))))])]
+                      [lambda.10 (code ()
+                                   [(count.5)
+                                    (let ([count.2 ((primitive $box) count.5)])
+                                      (closures ([even?.0 (make-closure even?.7 odd?.1)]
+                                                 [odd?.1 (make-closure odd?.9 even?.0)])
+                                        (begin ((primitive $set-box!) count.2 (quote 0))
+                                          (begin (if (even?.0 (quote 10))
+                                                   ((primitive $set-box!)
+                                                    count.2
+                                                    ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                                                   ((primitive void)))
+                                            ((primitive $unbox) count.2)))))])])
+              ((closures ([lambda.11 (make-closure lambda.10)]) lambda.11) ((primitive void))))
+
+            ;; make_tail_calls_explicit (ExplicitTails)
+            (program ([even?.7 (code (odd?.6)
+                                 [(n.3)
+                                  (if ((primitive zero?) n.3)
+                                    (quote #t)
+                                    (tail-call odd?.6 ((primitive -) n.3 (quote 1))))])]
+                      [odd?.9 (code (even?.8)
+                                [(m.4)
+                                 (if ((primitive zero?) m.4)
+                                   (quote #f)
+                                   (tail-call even?.8 ((primitive -) m.4 (quote 1))))])]
+                      [lambda.10 (code ()
+                                   [(count.5)
+                                    (let ([count.2 ((primitive $box) count.5)])
+                                      (closures ([even?.0 (make-closure even?.7 odd?.1)]
+                                                 [odd?.1 (make-closure odd?.9 even?.0)])
+                                        (begin ((primitive $set-box!) count.2 (quote 0))
+                                          (begin (if (even?.0 (quote 10))
+                                                   ((primitive $set-box!)
+                                                    count.2
+                                                    ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                                                   ((primitive void)))
+                                            (tail-call (primitive $unbox) count.2)))))])])
+              (tail-call (closures ([lambda.11 (make-closure lambda.10)]) lambda.11) ((primitive void))))
+
+        "#]],
     );
 }
 
@@ -154,20 +224,44 @@ fn dump_ir_read_of_scheme_source_prints_the_datums() {
     check(
         &["--dump-ir=read", "tests/cli/hello.sps"],
         expect![[r#"
-        status: 0
-        stdout:
-        (import (rnrs))
-        (display "Hello, World!\n")
-        '(a . #(1 2.5 #\x))
-    "#]],
+            status: 0
+            stdout:
+            ;; read (datums)
+            (import (rnrs))
+            (display "Hello, World!\n")
+            '(a . #(1 2.5 #\x))
+
+        "#]],
     );
     check(
         &["--dump-ir=all", "tests/cli/hello.sps"],
         expect![[r#"
-        status: 1
-        stderr:
-        tests/cli/hello.sps: passes after `read` need the expander, which does not exist yet; give them IR text of the first language in a .sexp file
-    "#]],
+            status: 0
+            stdout:
+            ;; read (datums)
+            (import (rnrs))
+            (display "Hello, World!\n")
+            '(a . #(1 2.5 #\x))
+
+            ;; expand (CoreScheme)
+            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; convert_letrec (NoLetrec)
+            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; remove_one_armed_if (NoOneArmedIf)
+            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; convert_assignments (NoAssignments)
+            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; convert_closures (Closures)
+            (program () (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; make_tail_calls_explicit (ExplicitTails)
+            (program () (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+        "#]],
     );
 }
 

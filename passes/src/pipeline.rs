@@ -29,8 +29,12 @@ impl PassInfo {
     }
 }
 
-/// The name of the first stage: the program as read.
+/// The name of the first stage: the program as read (datums, or for a `.sexp` file the IR
+/// text of the pipeline's input language).
 pub const READ: &str = "read";
+
+/// The name of the stage after `read` for Scheme source: the expander's output.
+pub const EXPAND: &str = crate::expand::NAME;
 
 /// Sees the IR after each stage.
 pub trait Observer {
@@ -114,22 +118,43 @@ macro_rules! pipeline {
         /// The program as it leaves the pipeline.
         pub type Output = $output;
 
-        /// Runs every pass in order on `input`.
+        /// Runs every pass in order on `input`, IR text read from a `.sexp` file: its first
+        /// stage is [`READ`].
         pub fn run(input: Input, run: &mut Run<'_>) -> Result<Output, PipelineError> {
-            run.stage(READ, &input)?;
+            run_from(READ, input, run)
+        }
+
+        /// Runs every pass in order on `input`, one unit produced by the expander: its first
+        /// stage is [`EXPAND`].
+        pub fn run_expanded(input: Input, run: &mut Run<'_>) -> Result<Output, PipelineError> {
+            run_from(EXPAND, input, run)
+        }
+
+        fn run_from(
+            first: &'static str,
+            input: Input,
+            run: &mut Run<'_>,
+        ) -> Result<Output, PipelineError> {
+            run.stage(first, &input)?;
             $( let input = run.pass(<$pass>::default(), input)?; )*
             Ok(input)
         }
 
-        /// The stages, in order, starting with [`READ`].
+        /// The stages, in order: [`READ`], [`EXPAND`], then the passes.
         pub fn passes() -> Vec<PassInfo> {
             let read = PassInfo {
                 name: READ,
-                doc: "The program as read.",
+                doc: "The program as read (for a .sexp file: IR text of the first language).",
                 input: "text",
+                output: "datums",
+            };
+            let expand = PassInfo {
+                name: EXPAND,
+                doc: crate::expand::DOC,
+                input: "datums",
                 output: <Input as Ir>::LANGUAGE,
             };
-            vec![read, $( PassInfo::of::<$pass>() ),*]
+            vec![read, expand, $( PassInfo::of::<$pass>() ),*]
         }
     };
 }

@@ -98,7 +98,10 @@ impl Bindings {
             .by_name
             .iter()
             .filter_map(|(name, entries)| {
-                entries.iter().find(|(s, _)| s == scopes).map(|&(_, b)| (*name, b))
+                entries
+                    .iter()
+                    .find(|(s, _)| s == scopes)
+                    .map(|&(_, b)| (*name, b))
             })
             .collect();
         out.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));

@@ -81,7 +81,11 @@ impl Expander<'_> {
         let mut exprs = Vec::new();
         for item in items {
             match item {
-                Item::Define { target, rhs: value, chain } => {
+                Item::Define {
+                    target,
+                    rhs: value,
+                    chain,
+                } => {
                     self.restore_chain(chain);
                     let value = self.rhs(value)?;
                     match target {
@@ -152,7 +156,10 @@ impl Expander<'_> {
                     Some((id, Binding::Macro(transformer))) => {
                         stx = self.apply_macro(&transformer, &id, &stx)?;
                     }
-                    Some((keyword, Binding::Core(form @ (CoreForm::Define | CoreForm::DefineSyntax)))) => {
+                    Some((
+                        keyword,
+                        Binding::Core(form @ (CoreForm::Define | CoreForm::DefineSyntax)),
+                    )) => {
                         if matches!(kind, BodyKind::Internal) && seen_expression {
                             return Err(self.error(
                                 stx.span(),
@@ -185,7 +192,11 @@ impl Expander<'_> {
                         } else {
                             let args = self.form_args(&keyword, &stx)?;
                             let [Syntax::Id(id), spec] = args else {
-                                return Err(self.bad_form(&stx, &keyword, "(define-syntax keyword transformer)"));
+                                return Err(self.bad_form(
+                                    &stx,
+                                    &keyword,
+                                    "(define-syntax keyword transformer)",
+                                ));
                             };
                             let (id, spec) = (id.clone(), spec.clone());
                             self.check_new_definition(&id, &mut defined)?;
@@ -202,14 +213,27 @@ impl Expander<'_> {
                         }
                         break;
                     }
-                    Some((keyword, Binding::Core(form @ (CoreForm::LetSyntax | CoreForm::LetrecSyntax)))) => {
+                    Some((
+                        keyword,
+                        Binding::Core(form @ (CoreForm::LetSyntax | CoreForm::LetrecSyntax)),
+                    )) => {
                         let args = self.form_args(&keyword, &stx)?;
                         let Some((bindings, body)) = args.split_first() else {
-                            return Err(self.bad_form(&stx, &keyword, "(let-syntax ([keyword transformer] ...) form ...)"));
+                            return Err(self.bad_form(
+                                &stx,
+                                &keyword,
+                                "(let-syntax ([keyword transformer] ...) form ...)",
+                            ));
                         };
                         let (bindings, body) = (bindings.clone(), body.to_vec());
                         let scope = self.fresh_scope();
-                        self.bind_syntax(form == CoreForm::LetrecSyntax, &keyword, &stx, &bindings, scope)?;
+                        self.bind_syntax(
+                            form == CoreForm::LetrecSyntax,
+                            &keyword,
+                            &stx,
+                            &bindings,
+                            scope,
+                        )?;
                         for form in body.iter().rev() {
                             work.push_front((form.add_scope(scope), self.chain.clone()));
                         }
@@ -245,7 +269,10 @@ impl Expander<'_> {
         if self.bindings.exact(id).is_some() {
             return Err(self.error(
                 id.span,
-                format!("`{}` is imported and cannot be defined here", id.name.as_str()),
+                format!(
+                    "`{}` is imported and cannot be defined here",
+                    id.name.as_str()
+                ),
             ));
         }
         Ok(())
@@ -298,10 +325,17 @@ impl Expander<'_> {
                 return Err(self.bad_form(binding, keyword, expected));
             };
             if seen.iter().any(|other| other.same(id)) {
-                return Err(self.error(id.span, format!("duplicate binding of `{}`", id.name.as_str())));
+                return Err(self.error(
+                    id.span,
+                    format!("duplicate binding of `{}`", id.name.as_str()),
+                ));
             }
             seen.push(id.clone());
-            let spec = if recursive { spec.add_scope(scope) } else { spec.clone() };
+            let spec = if recursive {
+                spec.add_scope(scope)
+            } else {
+                spec.clone()
+            };
             pending.push((Syntax::Id(id.clone()).add_scope(scope), spec));
         }
         for (id, spec) in pending {
@@ -320,10 +354,14 @@ impl Expander<'_> {
         let mut spec = spec.clone();
         let result = loop {
             match self.syntax_head(&spec) {
-                Some((keyword, Binding::Core(CoreForm::SyntaxRules))) if matches!(spec, Syntax::List(..)) => {
+                Some((keyword, Binding::Core(CoreForm::SyntaxRules)))
+                    if matches!(spec, Syntax::List(..)) =>
+                {
                     break self.syntax_rules(&keyword, &spec);
                 }
-                Some((keyword, Binding::Core(CoreForm::IdentifierSyntax))) if matches!(spec, Syntax::List(..)) => {
+                Some((keyword, Binding::Core(CoreForm::IdentifierSyntax)))
+                    if matches!(spec, Syntax::List(..)) =>
+                {
                     break self.identifier_syntax(&keyword, &spec);
                 }
                 Some((id, Binding::Macro(transformer))) if matches!(spec, Syntax::List(..)) => {
@@ -353,7 +391,12 @@ impl Expander<'_> {
         for literal in literals {
             match literal.as_id() {
                 Some(id) => lits.push(id.clone()),
-                None => return Err(self.error(literal.span(), "a syntax-rules literal must be an identifier")),
+                None => {
+                    return Err(self.error(
+                        literal.span(),
+                        "a syntax-rules literal must be an identifier",
+                    ));
+                }
             }
         }
         let keywords = self.keywords(custom);
@@ -372,7 +415,11 @@ impl Expander<'_> {
 
     /// `(identifier-syntax template)` or
     /// `(identifier-syntax [id template] [(set! id pattern) template])`.
-    fn identifier_syntax(&mut self, keyword: &Ident, stx: &Syntax) -> Result<Transformer, Diagnostic> {
+    fn identifier_syntax(
+        &mut self,
+        keyword: &Ident,
+        stx: &Syntax,
+    ) -> Result<Transformer, Diagnostic> {
         let args = self.form_args(keyword, stx)?;
         let keywords = self.keywords(None);
         let any = Syntax::Id(Ident {
@@ -393,9 +440,14 @@ impl Expander<'_> {
                 let (Some([Syntax::Id(_), ref_template]), Some([set_pattern, set_template])) =
                     (first.as_list(), second.as_list())
                 else {
-                    return Err(self.bad_form(stx, keyword, "(identifier-syntax [id template] [(set! id pattern) template])"));
+                    return Err(self.bad_form(
+                        stx,
+                        keyword,
+                        "(identifier-syntax [id template] [(set! id pattern) template])",
+                    ));
                 };
-                let assign = compile_clause(&keywords, &[], set_pattern, set_template, true).map_err(fail)?;
+                let assign = compile_clause(&keywords, &[], set_pattern, set_template, true)
+                    .map_err(fail)?;
                 Ok(Transformer::IdentifierSyntax {
                     reference: Box::new(reference(ref_template)?),
                     assign: Some(Box::new(assign)),

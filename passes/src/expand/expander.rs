@@ -1,12 +1,12 @@
 //! The expander's state and the helpers every form uses: fresh scopes, resolving identifiers,
 //! applying macros, and diagnostics that carry the macro-use chain.
 
+use super::Unit;
 use super::binding::{Binding, BindingId, Bindings, CoreForm, MacroUse, Resolved};
 use super::library::Exports;
 use super::loader::LibrarySource;
 use super::syntax::{Ident, Scope, Syntax, show};
 use super::syntax_rules::{Keywords, Transformer};
-use super::Unit;
 use ir::lang::core_scheme::Arena;
 use ir::source::{Diagnostic, Span};
 use ir::symbol::Symbol;
@@ -227,10 +227,9 @@ impl<'l> Expander<'l> {
         if is_set {
             return match assign.and_then(|a| a.apply(&self.bindings, form, scope, span)) {
                 Some(result) => result.map_err(fail),
-                None => Err(self.error(
-                    span,
-                    format!("`{}` cannot be assigned", name.name.as_str()),
-                )),
+                None => {
+                    Err(self.error(span, format!("`{}` cannot be assigned", name.name.as_str())))
+                }
             };
         }
         let expansion = reference

@@ -32,7 +32,10 @@ impl Expander<'_> {
                     }
                     Binding::Core(_) => Err(self.error(
                         id.span,
-                        format!("misuse of syntax: `{}` is not an expression", id.name.as_str()),
+                        format!(
+                            "misuse of syntax: `{}` is not an expression",
+                            id.name.as_str()
+                        ),
                     )),
                 }
             }
@@ -75,12 +78,19 @@ impl Expander<'_> {
     }
 
     /// The parts of a core form after its keyword, which must be a proper list.
-    pub fn form_args<'s>(&self, keyword: &Ident, stx: &'s Syntax) -> Result<&'s [Syntax], Diagnostic> {
+    pub fn form_args<'s>(
+        &self,
+        keyword: &Ident,
+        stx: &'s Syntax,
+    ) -> Result<&'s [Syntax], Diagnostic> {
         match stx {
             Syntax::List(items, None, _) if !items.is_empty() => Ok(&items[1..]),
             _ => Err(self.error(
                 stx.span(),
-                format!("invalid `{}` form: not a proper list", keyword.name.as_str()),
+                format!(
+                    "invalid `{}` form: not a proper list",
+                    keyword.name.as_str()
+                ),
             )),
         }
     }
@@ -89,11 +99,19 @@ impl Expander<'_> {
     pub fn bad_form(&self, stx: &Syntax, keyword: &Ident, expected: &str) -> Diagnostic {
         self.error(
             stx.span().or(keyword.span),
-            format!("invalid `{}` form; expected {expected}", keyword.name.as_str()),
+            format!(
+                "invalid `{}` form; expected {expected}",
+                keyword.name.as_str()
+            ),
         )
     }
 
-    fn core_expr(&mut self, form: CoreForm, keyword: &Ident, stx: &Syntax) -> Result<ExprId, Diagnostic> {
+    fn core_expr(
+        &mut self,
+        form: CoreForm,
+        keyword: &Ident,
+        stx: &Syntax,
+    ) -> Result<ExprId, Diagnostic> {
         let args = self.form_args(keyword, stx)?;
         match form {
             CoreForm::Quote => match args {
@@ -192,13 +210,21 @@ impl Expander<'_> {
             Some(last) if exprs.is_empty() => last,
             Some(last) => self.arena.expr_seq(exprs, last),
             None => {
-                let void = self.arena.expr_primitive(ir::symbol::Symbol::intern("void"));
+                let void = self
+                    .arena
+                    .expr_primitive(ir::symbol::Symbol::intern("void"));
                 self.arena.expr_call(void, Vec::new())
             }
         }
     }
 
-    fn set(&mut self, stx: &Syntax, keyword: &Ident, target: &Ident, value: &Syntax) -> Result<ExprId, Diagnostic> {
+    fn set(
+        &mut self,
+        stx: &Syntax,
+        keyword: &Ident,
+        target: &Ident,
+        value: &Syntax,
+    ) -> Result<ExprId, Diagnostic> {
         let binding = self.resolve(target)?;
         match self.bindings.get(binding).clone() {
             Binding::Lexical(var) => {
@@ -257,11 +283,21 @@ impl Expander<'_> {
     }
 
     /// Parses formals `(a b . c)`, `(a b)` or `c`, rejecting duplicates.
-    pub fn formals(&self, keyword: &Ident, formals: &Syntax) -> Result<(Vec<Ident>, Option<Ident>), Diagnostic> {
+    pub fn formals(
+        &self,
+        keyword: &Ident,
+        formals: &Syntax,
+    ) -> Result<(Vec<Ident>, Option<Ident>), Diagnostic> {
         let (items, tail): (&[Syntax], Option<&Syntax>) = match formals {
             Syntax::Id(_) => (&[], Some(formals)),
             Syntax::List(items, tail, _) => (items, tail.as_deref()),
-            _ => return Err(self.bad_form(formals, keyword, "formals: an identifier or a list of identifiers")),
+            _ => {
+                return Err(self.bad_form(
+                    formals,
+                    keyword,
+                    "formals: an identifier or a list of identifiers",
+                ));
+            }
         };
         let mut ids: Vec<Ident> = Vec::with_capacity(items.len());
         let check = |stx: &Syntax, ids: &[Ident]| -> Result<Ident, Diagnostic> {
@@ -269,7 +305,10 @@ impl Expander<'_> {
                 return Err(self.error(stx.span(), "a parameter must be an identifier"));
             };
             if ids.iter().any(|other| other.same(id)) {
-                return Err(self.error(id.span, format!("duplicate parameter `{}`", id.name.as_str())));
+                return Err(self.error(
+                    id.span,
+                    format!("duplicate parameter `{}`", id.name.as_str()),
+                ));
             }
             Ok(id.clone())
         };
@@ -292,7 +331,13 @@ impl Expander<'_> {
         var
     }
 
-    fn letrec(&mut self, form: CoreForm, keyword: &Ident, stx: &Syntax, args: &[Syntax]) -> Result<ExprId, Diagnostic> {
+    fn letrec(
+        &mut self,
+        form: CoreForm,
+        keyword: &Ident,
+        stx: &Syntax,
+        args: &[Syntax],
+    ) -> Result<ExprId, Diagnostic> {
         let expected = "(letrec ([variable init] ...) body ...+)";
         let Some((bindings, body)) = args.split_first() else {
             return Err(self.bad_form(stx, keyword, expected));
@@ -310,7 +355,10 @@ impl Expander<'_> {
             match binding.as_list() {
                 Some([Syntax::Id(id), init]) => {
                     if seen.iter().any(|other| other.same(id)) {
-                        return Err(self.error(id.span, format!("duplicate binding of `{}`", id.name.as_str())));
+                        return Err(self.error(
+                            id.span,
+                            format!("duplicate binding of `{}`", id.name.as_str()),
+                        ));
                     }
                     seen.push(id.clone());
                     pairs.push((id.clone(), init.add_scope(scope)));

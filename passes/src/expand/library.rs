@@ -76,7 +76,12 @@ fn symbol_head(stx: &Syntax) -> Option<&'static str> {
 
 impl Expander<'_> {
     /// Expands the forms of a file: a program, or one or more libraries.
-    pub fn expand_file(&mut self, path: &str, datums: &Datums, forms: &[DatumId]) -> Result<(), Diagnostic> {
+    pub fn expand_file(
+        &mut self,
+        path: &str,
+        datums: &Datums,
+        forms: &[DatumId],
+    ) -> Result<(), Diagnostic> {
         let scope = self.fresh_scope();
         let mut syntax = Vec::with_capacity(forms.len());
         for &form in forms {
@@ -86,7 +91,9 @@ impl Expander<'_> {
         if syntax.first().is_some_and(is_library) {
             for form in &syntax {
                 if !is_library(form) {
-                    return Err(self.error(form.span(), "a library file may contain only libraries"));
+                    return Err(
+                        self.error(form.span(), "a library file may contain only libraries")
+                    );
                 }
                 let parts = self.library_parts(path, form)?;
                 self.mark_loading(&parts.name, form.span())?;
@@ -113,13 +120,13 @@ impl Expander<'_> {
         if let Some(at) = self.loading.iter().position(|n| n == name) {
             let mut cycle: Vec<String> = self.loading[at..].iter().map(|n| show_name(n)).collect();
             cycle.push(show_name(name));
-            return Err(self.error(
-                span,
-                format!("cyclic import: {}", cycle.join(" imports ")),
-            ));
+            return Err(self.error(span, format!("cyclic import: {}", cycle.join(" imports "))));
         }
         if matches!(self.libraries.get(name), Some(LibraryState::Done(_))) {
-            return Err(self.error(span, format!("library {} is defined twice", show_name(name))));
+            return Err(self.error(
+                span,
+                format!("library {} is defined twice", show_name(name)),
+            ));
         }
         self.loading.push(name.to_vec());
         self.libraries.insert(name.to_vec(), LibraryState::Loading);
@@ -184,7 +191,10 @@ impl Expander<'_> {
     /// A library name `(part ... [version])`, without the version.
     pub fn library_name(&self, stx: &Syntax) -> Result<Vec<Symbol>, Diagnostic> {
         let Some(items) = stx.as_list() else {
-            return Err(self.error(stx.span(), "a library name must be a list such as (foo bar)"));
+            return Err(self.error(
+                stx.span(),
+                "a library name must be a list such as (foo bar)",
+            ));
         };
         let mut name = Vec::new();
         for (i, item) in items.iter().enumerate() {
@@ -206,7 +216,12 @@ impl Expander<'_> {
     }
 
     /// Expands a library or program as a unit of its own: imports, body, exports.
-    pub fn finish(&mut self, parts: Parts, scope: Scope, span: Option<Span>) -> Result<(Vec<Symbol>, Rc<Exports>), Diagnostic> {
+    pub fn finish(
+        &mut self,
+        parts: Parts,
+        scope: Scope,
+        span: Option<Span>,
+    ) -> Result<(Vec<Symbol>, Rc<Exports>), Diagnostic> {
         let saved_arena = std::mem::take(&mut self.arena);
         let saved_unit = self.unit;
         let saved_chain = self.chain.take();
@@ -219,7 +234,12 @@ impl Expander<'_> {
         result
     }
 
-    fn finish_unit(&mut self, parts: Parts, scope: Scope, span: Option<Span>) -> Result<(Vec<Symbol>, Rc<Exports>), Diagnostic> {
+    fn finish_unit(
+        &mut self,
+        parts: Parts,
+        scope: Scope,
+        span: Option<Span>,
+    ) -> Result<(Vec<Symbol>, Rc<Exports>), Diagnostic> {
         let scopes: super::syntax::ScopeSet = Rc::from(vec![scope]);
         for import in &parts.imports {
             let names = self.import_set(import)?;
@@ -233,7 +253,10 @@ impl Expander<'_> {
                     Some(existing) if existing != binding => {
                         return Err(self.error(
                             at,
-                            format!("`{}` is imported twice with different bindings", name.as_str()),
+                            format!(
+                                "`{}` is imported twice with different bindings",
+                                name.as_str()
+                            ),
                         ));
                     }
                     _ => self.bindings.bind(name, scopes.clone(), binding),
@@ -286,8 +309,13 @@ impl Expander<'_> {
                         }
                         renames => {
                             for rename in renames {
-                                let Some([Syntax::Id(internal), Syntax::Id(external)]) = rename.as_list() else {
-                                    return Err(self.error(rename.span(), "invalid export rename; expected (internal external)"));
+                                let Some([Syntax::Id(internal), Syntax::Id(external)]) =
+                                    rename.as_list()
+                                else {
+                                    return Err(self.error(
+                                        rename.span(),
+                                        "invalid export rename; expected (internal external)",
+                                    ));
                                 };
                                 pairs.push((internal.clone(), external.name));
                             }
@@ -304,7 +332,10 @@ impl Expander<'_> {
                 None => {
                     return Err(self.error(
                         internal.span,
-                        format!("cannot export unbound identifier `{}`", internal.name.as_str()),
+                        format!(
+                            "cannot export unbound identifier `{}`",
+                            internal.name.as_str()
+                        ),
                     ));
                 }
             };
@@ -315,7 +346,10 @@ impl Expander<'_> {
                 Some(other) if other != binding => {
                     return Err(self.error(
                         internal.span,
-                        format!("`{}` is exported twice with different bindings", external.as_str()),
+                        format!(
+                            "`{}` is exported twice with different bindings",
+                            external.as_str()
+                        ),
                     ));
                 }
                 Some(_) => {}
@@ -326,7 +360,10 @@ impl Expander<'_> {
     }
 
     /// The names an import set brings in, with their bindings and where they were named.
-    fn import_set(&mut self, spec: &Syntax) -> Result<Vec<(Symbol, BindingId, Option<Span>)>, Diagnostic> {
+    fn import_set(
+        &mut self,
+        spec: &Syntax,
+    ) -> Result<Vec<(Symbol, BindingId, Option<Span>)>, Diagnostic> {
         let Some(items) = spec.as_list() else {
             return Err(self.error(spec.span(), "invalid import set"));
         };
@@ -350,7 +387,10 @@ impl Expander<'_> {
                         return Err(missing(self, name));
                     }
                 }
-                Ok(set.into_iter().filter(|(n, _, _)| names.iter().any(|i| i.name == *n)).collect())
+                Ok(set
+                    .into_iter()
+                    .filter(|(n, _, _)| names.iter().any(|i| i.name == *n))
+                    .collect())
             }
             (Some("except"), [_, set, names @ ..]) => {
                 let set = self.import_set(set)?;
@@ -362,13 +402,22 @@ impl Expander<'_> {
                         return Err(missing(self, name));
                     }
                 }
-                Ok(set.into_iter().filter(|(n, _, _)| !names.iter().any(|i| i.name == *n)).collect())
+                Ok(set
+                    .into_iter()
+                    .filter(|(n, _, _)| !names.iter().any(|i| i.name == *n))
+                    .collect())
             }
             (Some("prefix"), [_, set, Syntax::Id(prefix)]) => {
                 let set = self.import_set(set)?;
                 Ok(set
                     .into_iter()
-                    .map(|(n, b, s)| (Symbol::intern(&format!("{}{}", prefix.name.as_str(), n.as_str())), b, s))
+                    .map(|(n, b, s)| {
+                        (
+                            Symbol::intern(&format!("{}{}", prefix.name.as_str(), n.as_str())),
+                            b,
+                            s,
+                        )
+                    })
                     .collect())
             }
             (Some("rename"), [_, set, renames @ ..]) => {
@@ -394,14 +443,25 @@ impl Expander<'_> {
         }
     }
 
-    fn import_library(&mut self, reference: &Syntax) -> Result<Vec<(Symbol, BindingId, Option<Span>)>, Diagnostic> {
+    fn import_library(
+        &mut self,
+        reference: &Syntax,
+    ) -> Result<Vec<(Symbol, BindingId, Option<Span>)>, Diagnostic> {
         let name = self.library_name(reference)?;
         let exports = self.library(&name, reference.span())?;
-        Ok(exports.names.iter().map(|&(n, b)| (n, b, reference.span())).collect())
+        Ok(exports
+            .names
+            .iter()
+            .map(|&(n, b)| (n, b, reference.span()))
+            .collect())
     }
 
     /// The exports of library `name`, expanding it first if needed.
-    pub fn library(&mut self, name: &[Symbol], span: Option<Span>) -> Result<Rc<Exports>, Diagnostic> {
+    pub fn library(
+        &mut self,
+        name: &[Symbol],
+        span: Option<Span>,
+    ) -> Result<Rc<Exports>, Diagnostic> {
         if is_builtin(name) {
             return Ok(Rc::clone(&self.base));
         }
@@ -432,7 +492,8 @@ impl Expander<'_> {
             let result = self.finish(parts, scope, stx.span());
             self.loading.pop();
             let (_, exports) = result?;
-            self.libraries.insert(name.to_vec(), LibraryState::Done(Rc::clone(&exports)));
+            self.libraries
+                .insert(name.to_vec(), LibraryState::Done(Rc::clone(&exports)));
             return Ok(exports);
         }
         Err(self.error(

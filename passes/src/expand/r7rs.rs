@@ -25,7 +25,10 @@ pub const FEATURES: &[&str] = &[
 impl Expander<'_> {
     pub fn define_library_parts(&mut self, path: &str, form: &Syntax) -> Result<Parts, Diagnostic> {
         let Some([_, name, declarations @ ..]) = form.as_list() else {
-            return Err(self.error(form.span(), "invalid define-library form; expected (define-library (name ...) declaration ...)"));
+            return Err(self.error(
+                form.span(),
+                "invalid define-library form; expected (define-library (name ...) declaration ...)",
+            ));
         };
         let name = self.library_name(name)?;
         let scopes: ScopeSet = form
@@ -39,8 +42,10 @@ impl Expander<'_> {
             body: Vec::new(),
             span: form.span(),
         };
-        let mut work: VecDeque<(Syntax, String)> =
-            declarations.iter().map(|d| (d.clone(), path.to_owned())).collect();
+        let mut work: VecDeque<(Syntax, String)> = declarations
+            .iter()
+            .map(|d| (d.clone(), path.to_owned()))
+            .collect();
         while let Some((declaration, file)) = work.pop_front() {
             let Some(items) = declaration.as_list() else {
                 return Err(self.error(declaration.span(), "invalid library declaration"));
@@ -53,7 +58,8 @@ impl Expander<'_> {
                 Some(kind @ ("include" | "include-ci" | "include-library-declarations")) => {
                     let mut included = Vec::new();
                     for item in &items[1..] {
-                        let (path, forms) = self.include(&file, item, &scopes, kind == "include-ci")?;
+                        let (path, forms) =
+                            self.include(&file, item, &scopes, kind == "include-ci")?;
                         included.extend(forms.into_iter().map(|f| (f, path.clone())));
                     }
                     if kind == "include-library-declarations" {
@@ -113,9 +119,14 @@ impl Expander<'_> {
     pub fn cond_expand(&mut self, clauses: &[Syntax]) -> Result<Vec<Syntax>, Diagnostic> {
         for clause in clauses {
             let Some([requirement, forms @ ..]) = clause.as_list() else {
-                return Err(self.error(clause.span(), "invalid cond-expand clause; expected (requirement form ...)"));
+                return Err(self.error(
+                    clause.span(),
+                    "invalid cond-expand clause; expected (requirement form ...)",
+                ));
             };
-            let is_else = requirement.as_id().is_some_and(|id| id.name.as_str() == "else");
+            let is_else = requirement
+                .as_id()
+                .is_some_and(|id| id.name.as_str() == "else");
             if is_else || self.requirement(requirement)? {
                 return Ok(forms.to_vec());
             }
@@ -152,7 +163,9 @@ impl Expander<'_> {
             Some("not") if args.len() == 1 => Ok(!self.requirement(&args[0])?),
             Some("library") if args.len() == 1 => {
                 let name = self.library_name(&args[0])?;
-                Ok(is_builtin(&name) || self.knows_library(&name) || self.loader.find_library(&name).is_some())
+                Ok(is_builtin(&name)
+                    || self.knows_library(&name)
+                    || self.loader.find_library(&name).is_some())
             }
             _ => Err(self.error(requirement.span(), "invalid cond-expand requirement")),
         }

@@ -24,7 +24,9 @@ pub enum Transformer {
     /// A transformer computed by Scheme code (`syntax-case`, or any expression other than
     /// `syntax-rules`/`identifier-syntax`). Running it needs the compiled-code path; until then
     /// a use of such a macro is reported as unsupported.
-    Procedure { expression: Syntax },
+    Procedure {
+        expression: Syntax,
+    },
 }
 
 /// A compiled `syntax-rules`.
@@ -151,7 +153,10 @@ fn compile_pattern(
             if literals.iter().any(|l| l.same(id)) {
                 Ok(Pattern::Literal(id.clone()))
             } else if keywords.is_ellipsis(stx) {
-                Err(error(id.span, "misplaced ellipsis in a syntax-rules pattern"))
+                Err(error(
+                    id.span,
+                    "misplaced ellipsis in a syntax-rules pattern",
+                ))
             } else if keywords.is_underscore(id) {
                 Ok(Pattern::Any)
             } else if vars.iter().any(|(v, _)| v.same(id)) {
@@ -174,7 +179,10 @@ fn compile_pattern(
             while i < items.len() {
                 let item = &items[i];
                 if keywords.is_ellipsis(item) {
-                    return Err(error(item.span(), "misplaced ellipsis in a syntax-rules pattern"));
+                    return Err(error(
+                        item.span(),
+                        "misplaced ellipsis in a syntax-rules pattern",
+                    ));
                 }
                 let followed = items.get(i + 1).is_some_and(|n| keywords.is_ellipsis(n));
                 if followed {
@@ -236,7 +244,10 @@ fn compile_template(
                 }
                 Ok(Template::Var(slot))
             } else if ellipsis_active && keywords.is_ellipsis(stx) {
-                Err(error(id.span, "misplaced ellipsis in a syntax-rules template"))
+                Err(error(
+                    id.span,
+                    "misplaced ellipsis in a syntax-rules template",
+                ))
             } else {
                 Ok(Template::Id(id.clone()))
             }
@@ -275,7 +286,8 @@ fn compile_template(
                 {
                     count += 1;
                 }
-                let sub = compile_template(keywords, vars, item, ellipses + count, ellipsis_active)?;
+                let sub =
+                    compile_template(keywords, vars, item, ellipses + count, ellipsis_active)?;
                 let mut slots = Vec::new();
                 if count > 0 {
                     collect_vars(&sub, &mut slots);
@@ -371,14 +383,21 @@ impl Compiled {
     }
 }
 
-fn matches(bindings: &Bindings, pattern: &Pattern, input: &Syntax, out: &mut [Option<Bound>]) -> bool {
+fn matches(
+    bindings: &Bindings,
+    pattern: &Pattern,
+    input: &Syntax,
+    out: &mut [Option<Bound>],
+) -> bool {
     ir::nanopass::grow(|| match pattern {
         Pattern::Any => true,
         Pattern::Var(slot) => {
             out[*slot] = Some(Bound::One(input.clone()));
             true
         }
-        Pattern::Literal(literal) => input.as_id().is_some_and(|id| bindings.free_eq(id, literal)),
+        Pattern::Literal(literal) => input
+            .as_id()
+            .is_some_and(|id| bindings.free_eq(id, literal)),
         Pattern::Atom(datum) => matches!(input, Syntax::Atom(d, _) if **d == **datum),
         Pattern::Seq {
             before,
@@ -413,7 +432,8 @@ fn matches(bindings: &Bindings, pattern: &Pattern, input: &Syntax, out: &mut [Op
                             return false;
                         }
                         for (k, &slot) in slots.iter().enumerate() {
-                            collected[k].push(inner[slot].take().unwrap_or(Bound::Many(Vec::new())));
+                            collected[k]
+                                .push(inner[slot].take().unwrap_or(Bound::Many(Vec::new())));
                         }
                     }
                     for (k, &slot) in slots.iter().enumerate() {
@@ -453,7 +473,10 @@ fn instantiate(
     ir::nanopass::grow(|| match template {
         Template::Var(slot) => match &bound[*slot] {
             Some(Bound::One(stx)) => Ok(stx.clone()),
-            _ => Err(error(span, "internal error: pattern variable at the wrong depth")),
+            _ => Err(error(
+                span,
+                "internal error: pattern variable at the wrong depth",
+            )),
         },
         Template::Id(id) => Ok(Syntax::Id(Ident {
             name: id.name,

@@ -37,7 +37,9 @@ impl LibrarySource for Memory {
 fn expand_files(text: &str, files: &[(&str, &str)]) -> String {
     let mut memory = Memory::default();
     for (path, contents) in files {
-        memory.files.insert((*path).to_owned(), (*contents).to_owned());
+        memory
+            .files
+            .insert((*path).to_owned(), (*contents).to_owned());
     }
     let mut datums = Datums::new();
     let forms = match ir::reader::read_str("main.sps", text, &mut datums) {
@@ -49,7 +51,11 @@ fn expand_files(text: &str, files: &[(&str, &str)]) -> String {
             let mut out = String::new();
             for unit in &units {
                 if let Err(errors) = unit.tree.verify() {
-                    panic!("unit {} does not verify: {errors:?}\n{}", unit.name, unit.tree.print());
+                    panic!(
+                        "unit {} does not verify: {errors:?}\n{}",
+                        unit.name,
+                        unit.tree.print()
+                    );
                 }
                 if units.len() > 1 {
                     out.push_str(&format!(";; unit {}\n", unit.name));
