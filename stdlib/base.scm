@@ -14,6 +14,7 @@
 (define-syntax let*
   (syntax-rules ()
     ((_ () body1 body2 ...) (let () body1 body2 ...))
+    ((_ ((name value)) body1 body2 ...) (let ((name value)) body1 body2 ...))
     ((_ ((name1 value1) (name2 value2) ...) body1 body2 ...)
      (let ((name1 value1)) (let* ((name2 value2) ...) body1 body2 ...)))))
 

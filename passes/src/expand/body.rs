@@ -137,12 +137,18 @@ impl Expander<'_> {
 
     /// The first pass: finds and binds the definitions.
     fn scan(&mut self, forms: Vec<Syntax>, kind: BodyKind<'_>) -> Result<Vec<Item>, Diagnostic> {
-        let mut work: VecDeque<(Syntax, Option<Rc<MacroUse>>)> =
-            forms.into_iter().map(|f| (f, self.chain.clone())).collect();
+        // Each form carries the scopes of the splicing `let-syntax`/`letrec-syntax` forms it
+        // came out of: they are removed from what it defines, so the definitions are visible
+        // in the whole body, as R6RS asks.
+        let none: Rc<[Scope]> = Rc::from(Vec::new());
+        let mut work: VecDeque<(Syntax, Option<Rc<MacroUse>>, Rc<[Scope]>)> = forms
+            .into_iter()
+            .map(|f| (f, self.chain.clone(), none.clone()))
+            .collect();
         let mut items = Vec::new();
         let mut defined: HashSet<(Symbol, ScopeSet)> = HashSet::new();
         let mut seen_expression = false;
-        while let Some((mut stx, chain)) = work.pop_front() {
+        while let Some((mut stx, chain, splice)) = work.pop_front() {
             self.restore_chain(chain);
             loop {
                 let head = match &stx {
@@ -171,6 +177,7 @@ impl Expander<'_> {
                         }
                         if form == CoreForm::Define {
                             let (id, rhs) = self.parse_define(&keyword, &stx)?;
+                            let id = id.without(&splice);
                             self.check_new_definition(&id, &mut defined)?;
                             let target = match kind {
                                 BodyKind::Internal => Target::Var(self.bind_variable(&id)),
@@ -198,7 +205,7 @@ impl Expander<'_> {
                                     "(define-syntax keyword transformer)",
                                 ));
                             };
-                            let (id, spec) = (id.clone(), spec.clone());
+                            let (id, spec) = (id.without(&splice), spec.clone());
                             self.check_new_definition(&id, &mut defined)?;
                             let transformer = self.eval_transformer(&spec)?;
                             let binding = self.bindings.add(Binding::Macro(Rc::new(transformer)));
@@ -209,7 +216,7 @@ impl Expander<'_> {
                     Some((keyword, Binding::Core(CoreForm::Begin))) => {
                         let args = self.form_args(&keyword, &stx)?;
                         for form in args.iter().rev() {
-                            work.push_front((form.clone(), self.chain.clone()));
+                            work.push_front((form.clone(), self.chain.clone(), splice.clone()));
                         }
                         break;
                     }
@@ -234,8 +241,15 @@ impl Expander<'_> {
                             &bindings,
                             scope,
                         )?;
+                        let mut inner = splice.to_vec();
+                        inner.push(scope);
+                        let inner: Rc<[Scope]> = inner.into();
                         for form in body.iter().rev() {
-                            work.push_front((form.add_scope(scope), self.chain.clone()));
+                            work.push_front((
+                                form.add_scope(scope),
+                                self.chain.clone(),
+                                inner.clone(),
+                            ));
                         }
                         break;
                     }

@@ -44,6 +44,19 @@ pub struct Ident {
 }
 
 impl Ident {
+    /// This identifier without the scopes in `remove`.
+    pub fn without(&self, remove: &[Scope]) -> Ident {
+        Ident {
+            name: self.name,
+            scopes: self
+                .scopes
+                .iter()
+                .copied()
+                .filter(|s| !remove.contains(s))
+                .collect(),
+            span: self.span,
+        }
+    }
     /// Whether the two identifiers would be bound by the same binding form (`bound-identifier=?`).
     pub fn same(&self, other: &Ident) -> bool {
         self.name == other.name && self.scopes == other.scopes
@@ -66,6 +79,8 @@ impl Syntax {
     /// The list `(items ... . tail)`, flattening a tail that is itself a list.
     pub fn list(mut items: Vec<Syntax>, tail: Option<Syntax>, span: Option<Span>) -> Syntax {
         match tail {
+            // `( . tail)` is just `tail`.
+            Some(tail) if items.is_empty() => tail,
             None => Syntax::List(items.into(), None, span),
             Some(Syntax::List(more, tail, _)) => {
                 items.extend(more.iter().cloned());

@@ -122,7 +122,7 @@ pub fn compile_clause(
     let mut vars = Vec::new();
     let pattern = match (pattern, skip_keyword) {
         (Syntax::List(items, tail, span), true) if !items.is_empty() => {
-            let rest = Syntax::List(items[1..].into(), tail.clone(), *span);
+            let rest = Syntax::list(items[1..].to_vec(), tail.as_deref().cloned(), *span);
             compile_pattern(keywords, literals, &rest, 0, &mut vars)?
         }
         (_, true) => {
@@ -357,7 +357,7 @@ impl Compiled {
         let input = match input {
             // The keyword position is skipped when the pattern was compiled.
             Syntax::List(items, tail, s) if !items.is_empty() => {
-                Syntax::List(items[1..].into(), tail.clone(), *s)
+                Syntax::list(items[1..].to_vec(), tail.as_deref().cloned(), *s)
             }
             other => other.clone(),
         };

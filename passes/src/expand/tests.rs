@@ -86,3 +86,544 @@ fn constants_and_calls() {
         "#]],
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Core forms.
+
+#[test]
+fn lambda_with_fixed_and_rest_parameters() {
+    check(
+        "(lambda (x y) (+ x y)) (lambda args args) (lambda (a . rest) (cons a rest))",
+        expect![[r#"
+            (program (begin (lambda (x.0 y.1) ((primitive +) x.0 y.1))
+                       (lambda args.2 args.2)
+                       (lambda (a.3 . rest.4) ((primitive cons) a.3 rest.4))))
+        "#]],
+    );
+}
+
+#[test]
+fn case_lambda_clauses() {
+    check(
+        "(case-lambda [(x) x] [(x y) (* x y)] [(x . r) r])",
+        expect![[r#"
+            (program (case-lambda [(x.0) x.0] [(x.1 y.2) ((primitive *) x.1 y.2)] [(x.3 . r.4) r.4]))
+        "#]],
+    );
+}
+
+#[test]
+fn if_with_and_without_alternative() {
+    check(
+        "(if #t 1 2) (if #f 'no)",
+        expect![[r#"
+        (program (begin (if (quote #t) (quote 1) (quote 2)) (if (quote #f) (quote no))))
+    "#]],
+    );
+}
+
+#[test]
+fn set_of_local_and_top_level_variables() {
+    check(
+        "(define counter 0) (set! counter (+ counter 1)) ((lambda (x) (set! x 2) x) 1)",
+        expect![[r#"
+            (program (begin (set-global! program::counter (quote 0))
+                       (set-global! program::counter ((primitive +) (global program::counter) (quote 1)))
+                       ((lambda (x.0) (begin (set! x.0 (quote 2)) x.0)) (quote 1))))
+        "#]],
+    );
+}
+
+#[test]
+fn quote_keeps_structure() {
+    check(
+        "'sym '() '(1 (2 #(3 \"s\")) . 4) '#\\a",
+        expect![[r#"
+        (program (begin (quote sym) (quote ()) (quote (1 (2 #(3 "s")) . 4)) (quote #\a)))
+    "#]],
+    );
+}
+
+#[test]
+fn begin_sequences_and_splices_definitions() {
+    check(
+        "(begin (define a 1) (define b 2)) (begin (display a) (display b))",
+        expect![[r#"
+            (program (begin (set-global! program::a (quote 1))
+                       (set-global! program::b (quote 2))
+                       ((primitive display) (global program::a))
+                       ((primitive display) (global program::b))))
+        "#]],
+    );
+}
+
+#[test]
+fn top_level_definitions_become_globals() {
+    check(
+        "(define (square x) (* x x)) (define y) (display (square 3))",
+        expect![[r#"
+            (program (begin (set-global! program::square (lambda (x.0) ((primitive *) x.0 x.0)))
+                       (set-global! program::y ((primitive void)))
+                       ((primitive display) ((global program::square) (quote 3)))))
+        "#]],
+    );
+}
+
+#[test]
+fn internal_definitions_become_letrec_star() {
+    check(
+        "(lambda (n)
+           (define (even? n) (if (= n 0) #t (odd? (- n 1))))
+           (define (odd? n) (if (= n 0) #f (even? (- n 1))))
+           (define-syntax twice (syntax-rules () ((_ e) (begin e e))))
+           (twice (display n))
+           (even? n))",
+        expect![[r#"
+            (program (lambda (n.0)
+                       (letrec* ([even?.1 (lambda (n.3)
+                                            (if ((primitive =) n.3 (quote 0))
+                                              (quote #t)
+                                              (odd?.2 ((primitive -) n.3 (quote 1)))))]
+                                 [odd?.2 (lambda (n.4)
+                                           (if ((primitive =) n.4 (quote 0))
+                                             (quote #f)
+                                             (even?.1 ((primitive -) n.4 (quote 1)))))])
+                         (begin ((primitive display) n.0) ((primitive display) n.0) (even?.1 n.0)))))
+        "#]],
+    );
+}
+
+#[test]
+fn internal_definition_may_shadow_a_parameter() {
+    check(
+        "(lambda (x) (define x 2) x)",
+        expect![[r#"
+        (program (lambda (x.0) (letrec* ([x.1 (quote 2)]) x.1)))
+    "#]],
+    );
+}
+
+#[test]
+fn macro_use_expanding_into_definitions_in_a_body() {
+    check(
+        "(define-syntax define-two
+           (syntax-rules () ((_ a b v) (begin (define a v) (define b v)))))
+         (lambda () (define-two p q 0) (+ p q))",
+        expect![[r#"
+            (program (lambda () (letrec* ([p.0 (quote 0)] [q.1 (quote 0)]) ((primitive +) p.0 q.1))))
+        "#]],
+    );
+}
+
+#[test]
+fn letrec_and_letrec_star() {
+    check(
+        "(letrec ([f (lambda () (g))] [g (lambda () 1)]) (f))
+         (letrec* ([a 1] [b (+ a 1)]) b)",
+        expect![[r#"
+            (program (begin (letrec ([f.0 (lambda () (g.1))] [g.1 (lambda () (quote 1))]) (f.0))
+                       (letrec* ([a.2 (quote 1)] [b.3 ((primitive +) a.2 (quote 1))]) b.3)))
+        "#]],
+    );
+}
+
+#[test]
+fn let_syntax_and_letrec_syntax() {
+    check(
+        "(let-syntax ([foo (syntax-rules () ((_ x) (car x)))]) (foo '(1)))
+         (letrec-syntax ([ev? (syntax-rules () ((_) #t) ((_ x . r) (od? . r)))]
+                         [od? (syntax-rules () ((_) #f) ((_ x . r) (ev? . r)))])
+           (ev? 1 2 3))",
+        expect![[r#"
+            (program (begin ((primitive car) (quote (1))) (quote #f)))
+        "#]],
+    );
+}
+
+#[test]
+fn let_syntax_splices_into_a_body() {
+    check(
+        "(lambda ()
+           (let-syntax ([def (syntax-rules () ((_ n) (define n 1)))]) (def z))
+           z)",
+        expect![[r#"
+            (program (lambda () (letrec* ([z.0 (quote 1)]) z.0)))
+        "#]],
+    );
+}
+
+#[test]
+fn identifier_syntax_references_and_assignment() {
+    check(
+        "(define store 0)
+         (define-syntax it (identifier-syntax [_ store] [(set! _ v) (set! store v)]))
+         (define-syntax first (identifier-syntax (car '(1 2))))
+         (set! it (+ it 1))
+         (first)
+         first",
+        expect![[r#"
+            (program (begin (set-global! program::store (quote 0))
+                       (set-global! program::store ((primitive +) (global program::store) (quote 1)))
+                       (((primitive car) (quote (1 2))))
+                       ((primitive car) (quote (1 2)))))
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// syntax-rules.
+
+#[test]
+fn syntax_rules_literals_dotted_and_vector_patterns() {
+    check(
+        "(define-syntax m
+           (syntax-rules (to)
+             ((_ a to b) (list a b))
+             ((_ a . rest) (list a 'rest))
+             ((_ . #(x y ...)) (vector x 'y ...))))
+         (m 1 to 2) (m 1 2 3) (m . #(1 2 3))",
+        expect![[r#"
+            (program (begin ((primitive list) (quote 1) (quote 2))
+                       ((primitive list) (quote 1) (quote (2 3)))
+                       ((primitive vector) (quote 1) (quote 2) (quote 3))))
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_rules_nested_ellipses() {
+    check(
+        "(define-syntax flat
+           (syntax-rules () ((_ (a b ...) ...) '(a ... (b ... ...) ((a b) ... ...)))))
+         (flat (1 2 3) (4 5))",
+        expect![[r#"
+            (program (quote (1 4 (2 3 5) ((1 2) (1 3) (4 5)))))
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_rules_ellipsis_after_the_repetition_and_escape() {
+    check(
+        "(define-syntax last-two
+           (syntax-rules () ((_ x ... y z) '(y z (... ...)))))
+         (last-two 1 2 3 4)",
+        expect![[r#"
+            (program (quote (3 4 ...)))
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_rules_underscore_and_custom_ellipsis() {
+    check(
+        "(define-syntax second (syntax-rules () ((_ _ b . _) b)))
+         (define-syntax my-list (syntax-rules ::: () ((_ x :::) (list x ::: '...))))
+         (second 1 2 3) (my-list 1 2)",
+        expect![[r#"
+            (program (begin (quote 2) ((primitive list) (quote 1) (quote 2) (quote ...))))
+        "#]],
+    );
+}
+
+#[test]
+fn macros_defining_macros() {
+    check(
+        "(define-syntax define-getter
+           (syntax-rules ()
+             ((_ name value)
+              (define-syntax name (syntax-rules () ((_) value))))))
+         (define-getter get-five 5)
+         (get-five)",
+        expect![[r#"
+            (program (quote 5))
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hygiene.
+
+#[test]
+fn swap_does_not_capture_a_user_tmp() {
+    check(
+        "(define-syntax swap!
+           (syntax-rules () ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+         (lambda (tmp other) (swap! tmp other))",
+        expect![[r#"
+            (program (lambda (tmp.0 other.1)
+                       ((lambda (tmp.2) (begin (set! tmp.0 other.1) (set! other.1 tmp.2))) tmp.0)))
+        "#]],
+    );
+}
+
+#[test]
+fn my_or_temporary_does_not_capture_and_if_is_the_macro_writers() {
+    check(
+        "(define-syntax my-or
+           (syntax-rules () ((_) #f) ((_ e) e) ((_ e r ...) (let ((t e)) (if t t (my-or r ...))))))
+         (lambda (t) (let ((if list)) (my-or #f t)))",
+        expect![[r#"
+            (program (lambda (t.0)
+                       ((lambda (if.1) ((lambda (t.2) (if t.2 t.2 t.0)) (quote #f))) (primitive list))))
+        "#]],
+    );
+}
+
+#[test]
+fn binding_introduced_by_one_macro_used_by_another() {
+    // `count` is introduced by define-counter and used by the macro `get` it also defines; the
+    // user's own `count` is a different variable.
+    check(
+        "(define-syntax define-counter
+           (syntax-rules ()
+             ((_ get inc!)
+              (begin (define count 0)
+                     (define-syntax get (syntax-rules () ((_) count)))
+                     (define (inc!) (set! count (+ count 1)))))))
+         (define-counter get-count inc!)
+         (define count 'mine)
+         (inc!)
+         (list (get-count) count)",
+        expect![[r#"
+            (program (begin (set-global! program::count (quote 0))
+                       (set-global! program::inc!
+                         (lambda ()
+                           (set-global! program::count ((primitive +) (global program::count) (quote 1)))))
+                       (set-global! program::count.1 (quote mine))
+                       ((global program::inc!))
+                       ((primitive list) (global program::count) (global program::count.1))))
+        "#]],
+    );
+}
+
+#[test]
+fn literal_else_shadowed_locally_is_not_else() {
+    check(
+        "(lambda (else) (cond (else 1)))
+         (cond (#f 0) (else 2))",
+        expect![[r#"
+            (program (begin (lambda (else.0) (if else.0 (quote 1))) (if (quote #f) (quote 0) (quote 2))))
+        "#]],
+    );
+}
+
+#[test]
+fn macro_defined_in_a_scope_refers_to_that_scope() {
+    check(
+        "(lambda (x)
+           (let-syntax ([get-x (syntax-rules () ((_) x))])
+             (lambda (x) (get-x))))",
+        expect![[r#"
+            (program (lambda (x.0) (lambda (x.1) x.0)))
+        "#]],
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derived forms (stdlib/base.scm).
+
+#[test]
+fn let_and_named_let() {
+    check(
+        "(let ((x 1) (y 2)) (+ x y))
+         (let loop ((i 0)) (if (< i 3) (loop (+ i 1)) i))
+         (let () 5)",
+        expect![[r#"
+            (program (begin ((lambda (x.0 y.1) ((primitive +) x.0 y.1)) (quote 1) (quote 2))
+                       ((letrec ([loop.2 (lambda (i.3)
+                                           (if ((primitive <) i.3 (quote 3))
+                                             (loop.2 ((primitive +) i.3 (quote 1)))
+                                             i.3))])
+                          loop.2)
+                        (quote 0))
+                       ((lambda () (quote 5)))))
+        "#]],
+    );
+}
+
+#[test]
+fn let_star() {
+    check(
+        "(let* ((x 1) (y (+ x 1))) (* x y))",
+        expect![[r#"
+        (program ((lambda (x.0) ((lambda (y.1) ((primitive *) x.0 y.1)) ((primitive +) x.0 (quote 1))))
+                  (quote 1)))
+    "#]],
+    );
+}
+
+#[test]
+fn and_or_when_unless() {
+    check(
+        "(and) (and 1 2 3) (or) (or #f 2) (when (= 1 1) 'a 'b) (unless #f 'c)",
+        expect![[r#"
+            (program (begin (quote #t)
+                       (if (quote 1) (if (quote 2) (quote 3) (quote #f)) (quote #f))
+                       (quote #f)
+                       ((lambda (t.0) (if t.0 t.0 (quote 2))) (quote #f))
+                       (if ((primitive =) (quote 1) (quote 1)) (begin (quote a) (quote b)))
+                       (if (quote #f) (quote #f) (quote c))))
+        "#]],
+    );
+}
+
+#[test]
+fn cond_with_else_and_arrow() {
+    check(
+        "(cond ((car '(#f (1 . a))) => cdr) ((car '(#f))) (else 'none))",
+        expect![[r#"
+            (program ((lambda (t.0)
+                        (if t.0
+                          ((primitive cdr) t.0)
+                          ((lambda (t.1) (if t.1 t.1 (quote none))) ((primitive car) (quote (#f))))))
+                      ((primitive car) (quote (#f (1 . a))))))
+        "#]],
+    );
+}
+
+#[test]
+fn errors_in_macro_output_point_at_the_user_code_with_the_chain() {
+    check(
+        "(cond ((assv 2 '((1 . a))) => cdr) (else 'none))",
+        expect![[r#"
+            main.sps:2:9: error: unbound identifier `assv`
+            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+                    ^
+            main.sps:2:1: note: in the expansion of `let`
+            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+            ^
+            main.sps:2:1: note: in the expansion of `cond`
+            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+            ^
+        "#]],
+    );
+}
+
+#[test]
+fn case_with_else_and_arrow() {
+    check(
+        "(case (car '(2)) ((1) 'one) ((2 3) 'few) (else => (lambda (x) x)))
+         (case 'z ((a) 1) ((b) => list))",
+        expect![[r#"
+            (program (begin ((lambda (k.0)
+                               (if ((primitive eqv?) k.0 (quote 1))
+                                 (quote one)
+                                 (if (if ((primitive eqv?) k.0 (quote 2))
+                                       (quote #t)
+                                       ((primitive eqv?) k.0 (quote 3)))
+                                   (quote few)
+                                   ((lambda (x.1) x.1) k.0))))
+                             ((primitive car) (quote (2))))
+                       ((lambda (k.2)
+                          (if ((primitive eqv?) k.2 (quote a))
+                            (quote 1)
+                            (if ((primitive eqv?) k.2 (quote b))
+                              ((primitive list) k.2)
+                              (if (quote #f) (quote #f)))))
+                        (quote z))))
+        "#]],
+    );
+}
+
+#[test]
+fn do_loop() {
+    check(
+        "(do ((i 0 (+ i 1)) (acc '())) ((= i 3) acc) (display i))",
+        expect![[r#"
+            (program ((letrec ([loop.0 (lambda (i.1 acc.2)
+                                         (if ((primitive =) i.1 (quote 3))
+                                           (begin (if (quote #f) (quote #f)) acc.2)
+                                           (begin ((primitive display) i.1)
+                                             (loop.0 ((primitive +) i.1 (quote 1)) acc.2))))])
+                        loop.0)
+                      (quote 0)
+                      (quote ())))
+        "#]],
+    );
+}
+
+#[test]
+fn let_values_let_star_values_define_values() {
+    check(
+        "(let-values (((a b) (values 1 2)) ((c . d) (values 3 4 5))) (list a b c d))
+         (let*-values (((a) (values 1)) (b (values a 2))) b)
+         (define-values (p q . r) (values 1 2 3))",
+        expect![[r#"
+            (program (begin ((lambda (t.0)
+                               ((lambda (t.1)
+                                  ((primitive call-with-values)
+                                   (lambda () ((primitive apply) (primitive values) t.0))
+                                   (lambda (a.2 b.3)
+                                     ((primitive call-with-values)
+                                      (lambda () ((primitive apply) (primitive values) t.1))
+                                      (lambda (c.4 . d.5) ((lambda () ((primitive list) a.2 b.3 c.4 d.5))))))))
+                                ((primitive call-with-values)
+                                 (lambda () ((primitive values) (quote 3) (quote 4) (quote 5)))
+                                 (primitive list))))
+                             ((primitive call-with-values)
+                              (lambda () ((primitive values) (quote 1) (quote 2)))
+                              (primitive list)))
+                       ((primitive call-with-values)
+                        (lambda () ((primitive values) (quote 1)))
+                        (lambda (a.6)
+                          ((primitive call-with-values)
+                           (lambda () ((primitive values) a.6 (quote 2)))
+                           (lambda b.7 ((lambda () b.7))))))
+                       (set-global! program::t
+                         ((primitive call-with-values)
+                          (lambda () ((primitive values) (quote 1) (quote 2) (quote 3)))
+                          (primitive list)))
+                       (set-global! program::p ((primitive car) (global program::t)))
+                       (set-global! program::q ((primitive car) ((primitive cdr) (global program::t))))
+                       (set-global! program::r ((primitive cdr) ((primitive cdr) (global program::t))))))
+        "#]],
+    );
+}
+
+#[test]
+fn quasiquote_at_depth() {
+    check(
+        "(lambda (x xs) `(1 ,x ,@xs #(a ,x) `(2 ,(3 ,x))))",
+        expect![[r#"
+            (program (lambda (x.0 xs.1)
+                       ((primitive cons)
+                        (quote 1)
+                        ((primitive cons)
+                         x.0
+                         ((primitive append)
+                          xs.1
+                          ((primitive cons)
+                           ((primitive list->vector)
+                            ((primitive cons) (quote a) ((primitive cons) x.0 (quote ()))))
+                           ((primitive cons)
+                            ((primitive list)
+                             (quote quasiquote)
+                             ((primitive cons)
+                              (quote 2)
+                              ((primitive cons)
+                               ((primitive list)
+                                (quote unquote)
+                                ((primitive cons) (quote 3) ((primitive cons) x.0 (quote ()))))
+                               (quote ()))))
+                            (quote ()))))))))
+        "#]],
+    );
+}
+
+#[test]
+fn assert_reports_the_expression() {
+    check(
+        "(assert (pair? '(1)))",
+        expect![[r#"
+        (program ((lambda (t.0)
+                    (if t.0
+                      t.0
+                      ((primitive assertion-violation)
+                       (quote assert)
+                       (quote "assertion failed")
+                       (quote (pair? '(1))))))
+                  ((primitive pair?) (quote (1)))))
+    "#]],
+    );
+}
