@@ -27,6 +27,10 @@ pub enum BodyKind<'p> {
     TopLevel { prefix: &'p str },
 }
 
+/// A form waiting for the first pass: the form, the macro uses it came from, and the scopes
+/// of the splicing `let-syntax` forms around it.
+type Pending = (Syntax, Option<Rc<MacroUse>>, Rc<[Scope]>);
+
 /// A form of a body after the first pass.
 enum Item {
     Define {
@@ -141,7 +145,7 @@ impl Expander<'_> {
         // came out of: they are removed from what it defines, so the definitions are visible
         // in the whole body, as R6RS asks.
         let none: Rc<[Scope]> = Rc::from(Vec::new());
-        let mut work: VecDeque<(Syntax, Option<Rc<MacroUse>>, Rc<[Scope]>)> = forms
+        let mut work: VecDeque<Pending> = forms
             .into_iter()
             .map(|f| (f, self.chain.clone(), none.clone()))
             .collect();
