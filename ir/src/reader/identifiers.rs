@@ -31,6 +31,38 @@ fn is_sign_subsequent(c: char) -> bool {
     is_initial(c) || matches!(c, '+' | '-' | '@')
 }
 
+/// Whether `text` is an ASCII identifier made of an initial and subsequents, as nearly every
+/// identifier is: one table lookup per byte, where [`check_identifier`] works through chars and
+/// the rules for peculiar identifiers. `false` means only "check it the general way".
+pub(crate) fn is_ordinary_ascii(text: &[u8]) -> bool {
+    let Some((&first, rest)) = text.split_first() else {
+        return false;
+    };
+    let class = |b: u8| ASCII_CLASS.get(b as usize).copied().unwrap_or(0);
+    class(first) & INITIAL != 0 && rest.iter().all(|&b| class(b) & SUBSEQUENT != 0)
+}
+
+const INITIAL: u8 = 1;
+const SUBSEQUENT: u8 = 2;
+
+/// [`is_initial`] and [`is_subsequent`] for ASCII bytes, as bits.
+static ASCII_CLASS: [u8; 128] = {
+    let mut table = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8 as char;
+        let initial = c.is_ascii_alphabetic()
+            || matches!(
+                c,
+                '!' | '$' | '%' | '&' | '*' | '/' | ':' | '<' | '=' | '>' | '?' | '^' | '_' | '~'
+            );
+        let subsequent = initial || c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '@' | '#');
+        table[b] = if initial { INITIAL } else { 0 } | if subsequent { SUBSEQUENT } else { 0 };
+        b += 1;
+    }
+    table
+};
+
 /// Checks an identifier's characters, each paired with whether it was written as an escape
 /// (`\x41;`), since an escaped character is always a constituent. `Err` carries the message.
 pub(crate) fn check_identifier(

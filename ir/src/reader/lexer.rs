@@ -8,7 +8,7 @@ use crate::datum::{Datum, DatumId, Datums};
 use crate::source::{Diagnostic, FileId, Span};
 use crate::symbol::Symbol;
 
-use super::identifiers::{check_identifier, is_delimiter};
+use super::identifiers::{check_identifier, is_delimiter, is_ordinary_ascii};
 use super::numbers;
 use super::position::Positions;
 use super::symbol_cache::SymbolCache;
@@ -33,10 +33,11 @@ pub(super) enum Token {
     Abbrev(Symbol),
     /// `#;`, which comments out the next datum.
     DatumComment,
-    /// `#N=`.
-    LabelDef(u64),
-    /// `#N#`.
-    LabelRef(u64),
+    /// `#N=`; the number is [`Lexer::label`] (kept out of the token so that tokens stay 8 bytes
+    /// and a `Result<Token, Error>` is returned in registers).
+    LabelDef,
+    /// `#N#`; the number is [`Lexer::label`].
+    LabelRef,
     /// A complete simple datum, already added to the arena (so tokens stay small to pass).
     Atom(DatumId),
     Eof,
@@ -49,8 +50,10 @@ pub(super) struct Lexer<'a> {
     fold_case: bool,
     positions: Positions<'a>,
     symbols: SymbolCache<'a>,
-    /// Where the token being lexed starts.
+    /// Where the token being lexed (or last lexed) starts; it ends at `pos`.
     token_start: usize,
+    /// The number of the last `#N=` or `#N#`.
+    pub(super) label: u64,
 }
 
 impl<'a> Lexer<'a> {
@@ -63,6 +66,7 @@ impl<'a> Lexer<'a> {
             positions: Positions::new(file, text),
             symbols: SymbolCache::for_text(text.len()),
             token_start: 0,
+            label: 0,
         }
     }
 
@@ -77,13 +81,19 @@ impl<'a> Lexer<'a> {
         Box::new(Diagnostic::error(Some(span), message))
     }
 
-    /// The next token and the byte range it covers.
-    pub(super) fn next(&mut self, datums: &mut Datums) -> Result<(Token, usize, usize), Error> {
+    /// The span of the token last returned by [`Lexer::next`].
+    pub(super) fn token_span(&mut self) -> Span {
+        self.positions.span(self.token_start, self.pos)
+    }
+
+    /// The next token; [`Lexer::token_span`] gives its span.
+    #[inline]
+    pub(super) fn next(&mut self, datums: &mut Datums) -> Result<Token, Error> {
         self.skip_atmosphere()?;
         let start = self.pos;
         self.token_start = start;
         let Some(&byte) = self.bytes.get(start) else {
-            return Ok((Token::Eof, start, start));
+            return Ok(Token::Eof);
         };
         let token = match byte {
             b'(' | b'[' => {
@@ -109,10 +119,11 @@ impl<'a> Lexer<'a> {
             b'#' => self.hash(datums)?,
             _ => self.atom(datums)?,
         };
-        Ok((token, start, self.pos))
+        Ok(token)
     }
 
     /// Adds an atom's datum, spanning the current token, to the arena.
+    #[inline]
     fn add(&mut self, datums: &mut Datums, datum: Datum) -> Token {
         let span = self.span(self.token_start, self.pos);
         Token::Atom(datums.add_at(datum, Some(span)))
@@ -212,11 +223,11 @@ impl<'a> Lexer<'a> {
         let start = self.pos;
         let mut i = start;
         while let Some(&b) = self.bytes.get(i) {
-            if b < 0x80 {
-                match b {
-                    b'(' | b')' | b'[' | b']' | b'"' | b';' | b'|' | b' ' | b'\t' | b'\n'
-                    | b'\r' | 0x0B | 0x0C => break,
-                    b'\\' if matches!(self.bytes.get(i + 1), Some(b'x' | b'X')) => {
+            match ATOM_BYTES[b as usize] {
+                AtomByte::Constituent => i += 1,
+                AtomByte::Delimiter => break,
+                AtomByte::Backslash => {
+                    if matches!(self.bytes.get(i + 1), Some(b'x' | b'X')) {
                         let hex_end = self.bytes[i + 2..]
                             .iter()
                             .position(|b| !b.is_ascii_hexdigit())
@@ -226,15 +237,17 @@ impl<'a> Lexer<'a> {
                         } else {
                             hex_end
                         };
+                    } else {
+                        i += 1;
                     }
-                    _ => i += 1,
                 }
-            } else {
-                let c = self.text[i..].chars().next().unwrap_or(' ');
-                if is_delimiter(c) {
-                    break;
+                AtomByte::NonAscii => {
+                    let c = self.text[i..].chars().next().unwrap_or(' ');
+                    if is_delimiter(c) {
+                        break;
+                    }
+                    i += c.len_utf8();
                 }
-                i += c.len_utf8();
             }
         }
         self.pos = i;
@@ -273,7 +286,12 @@ impl<'a> Lexer<'a> {
     fn identifier(&mut self, text: &'a str, start: usize) -> Result<Symbol, Error> {
         let end = start + text.len();
         if !text.contains('\\') {
-            let check = || check_identifier(text.chars().map(|c| (c, false)));
+            let check = || {
+                if is_ordinary_ascii(text.as_bytes()) {
+                    return Ok(());
+                }
+                check_identifier(text.chars().map(|c| (c, false)))
+            };
             return if self.fold_case {
                 check().map(|()| Symbol::intern(&text.to_lowercase()))
             } else {
@@ -404,9 +422,10 @@ impl<'a> Lexer<'a> {
             return Err(self.error(start, end, "datum label number is too large"));
         };
         self.pos = end + 1;
+        self.label = number;
         match kind {
-            Some(b'=') => Ok(Token::LabelDef(number)),
-            Some(b'#') => Ok(Token::LabelRef(number)),
+            Some(b'=') => Ok(Token::LabelDef),
+            Some(b'#') => Ok(Token::LabelRef),
             _ => Err(self.error(
                 start,
                 end,
@@ -447,7 +466,9 @@ impl<'a> Lexer<'a> {
     /// A string literal; the lexer stands on its opening `"`.
     fn string(&mut self) -> Result<String, Error> {
         let start = self.pos;
-        let mut out = String::new();
+        // Escapes never decode to more bytes than they are written with, so the text up to the
+        // closing quote bounds the string's length: allocating that once avoids regrowing.
+        let mut out = String::with_capacity(literal_len(&self.bytes[start + 1..], b'"'));
         let mut i = start + 1;
         loop {
             // Copy the run of ordinary bytes at once; only `"`, `\` and `\r` need attention.
@@ -491,7 +512,7 @@ impl<'a> Lexer<'a> {
     /// A `|...|` symbol; the lexer stands on its opening `|`.
     fn bar_symbol(&mut self) -> Result<String, Error> {
         let start = self.pos;
-        let mut out = String::new();
+        let mut out = String::with_capacity(literal_len(&self.bytes[start + 1..], b'|'));
         let mut i = start + 1;
         loop {
             let run = self.bytes[i..]
@@ -521,6 +542,36 @@ impl<'a> Lexer<'a> {
     }
 }
 
+/// How [`Lexer::scan_atom`] treats a byte.
+#[derive(Clone, Copy)]
+enum AtomByte {
+    Constituent,
+    /// ASCII whitespace, `(`, `)`, `[`, `]`, `"`, `;` and `|`: ends the atom.
+    Delimiter,
+    /// May start a `\x41;` escape, whose `;` does not end the atom.
+    Backslash,
+    /// Starts a multi-byte character, which ends the atom only if it is whitespace.
+    NonAscii,
+}
+
+/// The class of every byte, looked up once per byte: identifiers and numbers are most of a
+/// source file, and a table is cheaper than a chain of comparisons in that loop.
+static ATOM_BYTES: [AtomByte; 256] = {
+    let mut table = [AtomByte::Constituent; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'(' | b')' | b'[' | b']' | b'"' | b';' | b'|' | b' ' | b'\t' | b'\n' | b'\r'
+            | 0x0B | 0x0C => AtomByte::Delimiter,
+            b'\\' => AtomByte::Backslash,
+            0x80.. => AtomByte::NonAscii,
+            _ => AtomByte::Constituent,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Whether text that is neither a number nor an identifier was meant as a number (it starts
 /// with a digit, or a sign or `.` followed by a digit), so the error should say so.
 fn looks_numeric(text: &[u8]) -> bool {
@@ -529,4 +580,20 @@ fn looks_numeric(text: &[u8]) -> bool {
         [b'+' | b'-', b'.', d, ..] | [b'+' | b'-' | b'.', d, ..] => d.is_ascii_digit(),
         _ => false,
     }
+}
+
+/// The number of bytes before the `quote` that ends a string or `|symbol|` whose text is
+/// `bytes`, skipping backslash escapes; 0 if it is unterminated (the caller reports that).
+fn literal_len(bytes: &[u8], quote: u8) -> usize {
+    let mut i = 0;
+    while let Some(n) = bytes[i..].iter().position(|&b| b == quote || b == b'\\') {
+        if bytes[i + n] == quote {
+            return i + n;
+        }
+        i += n + 2;
+        if i >= bytes.len() {
+            break;
+        }
+    }
+    0
 }

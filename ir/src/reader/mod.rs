@@ -150,8 +150,8 @@ impl<'a, 'd> Parser<'a, 'd> {
     fn read_all(mut self) -> Result<Vec<DatumId>, Error> {
         let mut results = Vec::new();
         loop {
-            let (token, start, end) = self.lexer.next(self.datums)?;
-            let span = self.lexer.span(start, end);
+            let token = self.lexer.next(self.datums)?;
+            let span = self.lexer.token_span();
             if starts_datum(&token)
                 && let Some(Frame::List {
                     dot: Dot::After(_), ..
@@ -188,7 +188,8 @@ impl<'a, 'd> Parser<'a, 'd> {
                     start: span,
                 }),
                 Token::DatumComment => self.frames.push(Frame::DatumComment { start: span }),
-                Token::LabelDef(number) => {
+                Token::LabelDef => {
+                    let number = self.lexer.label;
                     if self.labels.contains_key(&number) {
                         return Err(error(
                             Some(span),
@@ -203,7 +204,8 @@ impl<'a, 'd> Parser<'a, 'd> {
                         start: span,
                     });
                 }
-                Token::LabelRef(number) => {
+                Token::LabelRef => {
+                    let number = self.lexer.label;
                     let Some(&id) = self.labels.get(&number) else {
                         return Err(error(
                             Some(span),

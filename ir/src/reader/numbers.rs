@@ -22,6 +22,15 @@ const MAX_EXACT_EXPONENT: i64 = 100_000;
 /// Parses a number token. `Ok(None)` means the text is not number syntax at all (so it may be
 /// an identifier); `Err` is number syntax that denotes no number we can represent.
 pub(crate) fn parse(text: &str) -> Result<Option<Number>, String> {
+    match parse_simple(text) {
+        Some(number) => Ok(Some(number)),
+        None => parse_grammar(text),
+    }
+}
+
+/// [`parse`] by the full grammar, without the fast path for common shapes (tests check that the
+/// two agree).
+pub(super) fn parse_grammar(text: &str) -> Result<Option<Number>, String> {
     let mut body = text.as_bytes();
     let mut radix = None;
     let mut exact = None;
@@ -57,6 +66,42 @@ pub(crate) fn parse(text: &str) -> Result<Option<Number>, String> {
         return Err(COMPLEX.to_owned());
     }
     Ok(None)
+}
+
+/// The common shapes of number in source, read without the general grammar: a decimal integer
+/// that fits a fixnum (`-42`) and a decimal with digits on both sides of its point and no
+/// exponent (`3.25`). `None` means "parse it the general way", not "not a number".
+fn parse_simple(text: &str) -> Option<Number> {
+    let bytes = text.as_bytes();
+    let digits = match bytes.first()? {
+        b'+' | b'-' => &bytes[1..],
+        _ => bytes,
+    };
+    let int_len = digits.iter().take_while(|b| b.is_ascii_digit()).count();
+    if int_len == 0 {
+        return None;
+    }
+    if int_len == digits.len() {
+        // 18 digits always fit in an `i64`; longer integers take the general path.
+        if int_len > 18 {
+            return None;
+        }
+        let magnitude = digits
+            .iter()
+            .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+        return Some(Number::Fixnum(if bytes[0] == b'-' {
+            -magnitude
+        } else {
+            magnitude
+        }));
+    }
+    let frac = digits[int_len + 1..].iter();
+    if digits[int_len] != b'.' || frac.len() == 0 || !frac.clone().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // Rust's float syntax includes this shape, sign and all, and rounds correctly; rounding is
+    // symmetric, so parsing the sign along gives the same double as negating afterwards.
+    text.parse::<f64>().ok().map(Number::Flonum)
 }
 
 const COMPLEX: &str = "complex numbers are not supported";

@@ -1,20 +1,28 @@
 //! A small per-file cache from identifier text to interned [`Symbol`], in front of the global
 //! interner.
 //!
-//! The global interner takes a lock and hashes with SipHash on every call; source files repeat
-//! the same few hundred identifiers, so remembering recent ones avoids both, and lets the reader
-//! skip re-validating them. The cache is direct-mapped and fixed-size so it stays in the CPU
-//! cache however large the file: a name that collides or has not been seen falls through to
-//! the global interner.
+//! The global interner takes a lock and probes a table that, after a large file, no longer fits
+//! in the CPU cache; source files repeat the same few hundred identifiers, so remembering recent
+//! ones avoids both, and lets the reader skip re-validating them. The cache is direct-mapped and
+//! fixed-size so it stays in the CPU cache however large the file: a name that collides or has
+//! not been seen falls through to the global interner, reusing the hash computed here.
 
-use crate::symbol::Symbol;
+use crate::symbol::{Symbol, hash};
 
-/// The most slots a cache has (a power of two); about 100 KB.
-const MAX_SLOTS: usize = 4096;
+/// The most slots a cache has (a power of two); about 200 KB.
+const MAX_SLOTS: usize = 8192;
+
+/// A cached name with its hash (compared first, so a collision rarely touches the text).
+#[derive(Clone, Copy)]
+struct Slot<'a> {
+    hash: u32,
+    symbol: Symbol,
+    name: &'a str,
+}
 
 pub(super) struct SymbolCache<'a> {
     /// A power-of-two number of slots.
-    slots: Vec<Option<(&'a str, Symbol)>>,
+    slots: Vec<Option<Slot<'a>>>,
 }
 
 impl<'a> SymbolCache<'a> {
@@ -33,26 +41,38 @@ impl<'a> SymbolCache<'a> {
         text: &'a str,
         check: impl FnOnce() -> Result<(), String>,
     ) -> Result<Symbol, String> {
-        let slot = hash(text) & (self.slots.len() - 1);
-        if let Some((name, symbol)) = self.slots[slot]
-            && name == text
+        let hash = hash(text);
+        let index = hash as usize & (self.slots.len() - 1);
+        if let Some(slot) = self.slots[index]
+            && slot.hash == hash
+            && same(slot.name, text)
         {
-            return Ok(symbol);
+            return Ok(slot.symbol);
         }
         check()?;
-        let symbol = Symbol::intern(text);
-        self.slots[slot] = Some((text, symbol));
+        let symbol = Symbol::intern_hashed(text, hash);
+        self.slots[index] = Some(Slot {
+            hash,
+            symbol,
+            name: text,
+        });
         Ok(symbol)
     }
 }
 
-/// A multiplicative hash over 8-byte words: fast for short names.
-fn hash(text: &str) -> usize {
-    let mut h: u64 = text.len() as u64;
-    for chunk in text.as_bytes().chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+/// `a == b` without a call to `memcmp`, whose call overhead dominates for names this short.
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
     }
-    (h >> 32) as usize
+    let (mut x, mut y) = (a.chunks_exact(8), b.chunks_exact(8));
+    for (p, q) in (&mut x).zip(&mut y) {
+        if u64::from_ne_bytes([p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]])
+            != u64::from_ne_bytes([q[0], q[1], q[2], q[3], q[4], q[5], q[6], q[7]])
+        {
+            return false;
+        }
+    }
+    x.remainder().iter().zip(y.remainder()).all(|(p, q)| p == q)
 }

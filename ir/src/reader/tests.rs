@@ -460,3 +460,65 @@ fn equal_compares_datum_graphs_across_arenas() {
         );
     }
 }
+
+#[test]
+fn fast_paths_agree_with_the_general_rules() {
+    use super::identifiers::{check_identifier, is_ordinary_ascii};
+    use super::numbers::{parse, parse_grammar};
+
+    let numbers = [
+        "0",
+        "-0",
+        "+0",
+        "007",
+        "-42",
+        "+42",
+        "123456789012345678",
+        "-123456789012345678",
+        "1234567890123456789",
+        "99999999999999999999",
+        "1.5",
+        "-0.0",
+        "+0.25",
+        "3.",
+        ".5",
+        "-.5",
+        "1.5e3",
+        "1.5x",
+        "1.2.3",
+        "1/2",
+        "-",
+        "+",
+        "+.",
+        "1a",
+        "0.1",
+        "-123.456000",
+        "2.2250738585072011e-308",
+        "179769313486231570000000000000000000000.0",
+    ];
+    for text in numbers {
+        let fast = parse(text).map(|n| n.map(|n| format!("{n:?}")));
+        let general = parse_grammar(text).map(|n| n.map(|n| format!("{n:?}")));
+        assert_eq!(fast, general, "{text}");
+    }
+    // Every ASCII identifier of up to two characters, and some longer ones.
+    let printable: Vec<char> = (b' '..=b'~').map(char::from).collect();
+    let mut names: Vec<String> = printable.iter().map(char::to_string).collect();
+    for &a in &printable {
+        for &b in &printable {
+            names.push(format!("{a}{b}"));
+        }
+    }
+    names.extend(
+        [
+            "call/cc", "->x", "a.b", "x1+", "+a", "...", "#x", "a#", "1+",
+        ]
+        .map(String::from),
+    );
+    for name in &names {
+        let general = check_identifier(name.chars().map(|c| (c, false)));
+        if is_ordinary_ascii(name.as_bytes()) {
+            assert_eq!(general, Ok(()), "{name}");
+        }
+    }
+}
