@@ -90,19 +90,27 @@ impl<'l> Expander<'l> {
     pub fn error(&self, span: Option<Span>, message: impl Into<String>) -> Diagnostic {
         let span = span.or_else(|| self.chain.as_ref().and_then(|u| u.span));
         let mut diagnostic = Diagnostic::error(span, message);
+        // Consecutive uses of one macro at one place (a recursive macro) make one note.
+        let mut uses: Vec<(Symbol, Option<Span>, usize)> = Vec::new();
         let mut at = self.chain.as_deref();
-        let mut shown = 0;
         while let Some(use_) = at {
+            match uses.last_mut() {
+                Some(last) if last.0 == use_.name && last.1 == use_.span => last.2 += 1,
+                _ => uses.push((use_.name, use_.span, 1)),
+            }
+            at = use_.outer.as_deref();
+        }
+        for (shown, (name, span, times)) in uses.iter().enumerate() {
             if shown == 8 {
                 diagnostic = diagnostic.with_note(None, "... and further macro uses");
                 break;
             }
-            diagnostic = diagnostic.with_note(
-                use_.span,
-                format!("in the expansion of `{}`", use_.name.as_str()),
-            );
-            shown += 1;
-            at = use_.outer.as_deref();
+            let message = if *times == 1 {
+                format!("in the expansion of `{}`", name.as_str())
+            } else {
+                format!("in {times} nested expansions of `{}`", name.as_str())
+            };
+            diagnostic = diagnostic.with_note(*span, message);
         }
         diagnostic
     }

@@ -1,0 +1,2 @@
+(import (rnrs) (bad assigns-export))
+(display x)

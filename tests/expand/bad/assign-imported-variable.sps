@@ -1,0 +1,2 @@
+(import (rnrs) (bad lib-var))
+(set! counter 1)

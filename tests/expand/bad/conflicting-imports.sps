@@ -1,0 +1,1 @@
+(import (rnrs) (bad lib-var) (bad lib-var2))

@@ -1,0 +1,2 @@
+(import (rnrs))
+(display (quote #0=(1 . #0#)))

@@ -1,0 +1,5 @@
+(import (rnrs))
+(lambda ()
+  (display 1)
+  (define x 2)
+  x)

@@ -1,0 +1,2 @@
+(import (rnrs))
+(display (define x 1))

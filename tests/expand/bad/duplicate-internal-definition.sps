@@ -1,0 +1,5 @@
+(import (rnrs))
+(lambda ()
+  (define a 1)
+  (define a 2)
+  a)

@@ -1,0 +1,2 @@
+(import (rnrs))
+(letrec ((f 1) (f 2)) f)

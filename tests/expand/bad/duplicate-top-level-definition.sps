@@ -1,0 +1,3 @@
+(import (rnrs))
+(define a 1)
+(define a 2)

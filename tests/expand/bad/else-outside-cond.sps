@@ -1,0 +1,2 @@
+(import (rnrs))
+(else 1)

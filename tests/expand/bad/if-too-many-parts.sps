@@ -1,0 +1,2 @@
+(import (rnrs))
+(if 1 2 3 4)

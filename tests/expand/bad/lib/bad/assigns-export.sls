@@ -1,0 +1,5 @@
+(library (bad assigns-export)
+  (export x)
+  (import (rnrs))
+  (define x 1)
+  (define (reset!) (set! x 0)))

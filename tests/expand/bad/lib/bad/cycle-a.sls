@@ -1,0 +1,1 @@
+(library (bad cycle-a) (export a) (import (rnrs) (bad cycle-b)) (define a b))

@@ -1,0 +1,1 @@
+(library (bad cycle-b) (export b) (import (rnrs) (bad cycle-a)) (define b 1))

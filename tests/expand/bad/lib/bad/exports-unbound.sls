@@ -1,0 +1,4 @@
+(library (bad exports-unbound)
+  (export present missing)
+  (import (rnrs))
+  (define present 1))

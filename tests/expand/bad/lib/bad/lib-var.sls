@@ -1,0 +1,1 @@
+(library (bad lib-var) (export counter) (import (rnrs)) (define counter 0))

@@ -1,0 +1,1 @@
+(library (bad other-name) (export) (import (rnrs)))

@@ -1,0 +1,1 @@
+(import (rnrs) (bad wrong-name))

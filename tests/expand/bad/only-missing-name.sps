@@ -1,0 +1,1 @@
+(import (only (rnrs) car no-such-name))

@@ -1,0 +1,3 @@
+(import (rnrs))
+(define-syntax m (lambda (stx) stx))
+(m)

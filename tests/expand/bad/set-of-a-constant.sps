@@ -1,0 +1,2 @@
+(import (rnrs))
+(set! 1 2)

@@ -1,0 +1,2 @@
+(import (rnrs))
+(define-syntax m (syntax-rules () ((_ x ...) (list x))))

@@ -1,0 +1,2 @@
+(import (rnrs))
+(let-values (((a b) (values 1 2)) (c)) a)

@@ -1,0 +1,1 @@
+(import (rnrs) (no such library))

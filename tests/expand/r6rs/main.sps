@@ -1,0 +1,10 @@
+;; Imports two user libraries; `helper` is not visible here but the macro's expansion uses it.
+(import (rnrs)
+        (util macros)
+        (prefix (only (util helpers (1)) make-adder) h:))
+(define helper 'the-programs-own-helper)
+(display (twice-plus-one 5))
+(newline)
+(display ((h:make-adder 1) 2))
+(newline)
+(display helper)
