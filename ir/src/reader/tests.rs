@@ -522,3 +522,51 @@ fn fast_paths_agree_with_the_general_rules() {
         }
     }
 }
+
+#[test]
+fn positions_count_lines_and_characters_at_every_offset() {
+    use super::position::Positions;
+    use crate::source::SourceFile;
+
+    // A text mixing ASCII, multi-byte characters and newlines, so that gaps of every length
+    // (read a word at a time or byte by byte) start and end anywhere among them.
+    let pieces = [
+        "a", "bc", " ", "\n", "λ", "日本", "😀", "\r\n", "xyz\n\n", "        ",
+    ];
+    let mut seed = 12345u32;
+    let mut random = |n: u32| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) % n
+    };
+    let text: String = (0..400)
+        .map(|_| pieces[random(pieces.len() as u32) as usize])
+        .collect();
+    let file = SourceFile::register("positions.scm", text.as_str());
+    let expected = |offset: usize| {
+        let before = &text[..offset];
+        let line = 1 + before.matches('\n').count() as u32;
+        let column = 1 + before.rsplit('\n').next().unwrap_or("").chars().count() as u32;
+        (line, column)
+    };
+    let boundaries: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for step in [1, 3, 8, 13, 40] {
+        let mut positions = Positions::new(file, &text);
+        let mut at = 0;
+        while at < boundaries.len() {
+            let offset = boundaries[at];
+            let span = positions.span(offset, offset);
+            assert_eq!(
+                (span.line, span.column),
+                expected(offset),
+                "offset {offset}"
+            );
+            at += 1 + random(step) as usize;
+        }
+        // An earlier offset rescans from the start.
+        let offset = boundaries[boundaries.len() / 3];
+        let span = positions.span(offset, offset);
+        assert_eq!((span.line, span.column), expected(offset));
+    }
+}
