@@ -354,14 +354,12 @@ impl Expander<'_> {
             } else {
                 spec.clone()
             };
-            pending.push((Syntax::Id(id.clone()).add_scope(scope), spec));
+            pending.push((id.with_scope(scope), spec));
         }
         for (id, spec) in pending {
             let transformer = self.eval_transformer(&spec)?;
             let binding = self.bindings.add(Binding::Macro(Rc::new(transformer)));
-            if let Syntax::Id(id) = id {
-                self.bindings.bind(id.name, id.scopes, binding);
-            }
+            self.bindings.bind(id.name, id.scopes, binding);
         }
         Ok(())
     }

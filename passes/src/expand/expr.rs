@@ -368,10 +368,7 @@ impl Expander<'_> {
         }
         let mut lhs = Vec::with_capacity(pairs.len());
         for (id, _) in &pairs {
-            let id = Syntax::Id(id.clone()).add_scope(scope);
-            if let Syntax::Id(id) = id {
-                lhs.push(self.bind_variable(&id));
-            }
+            lhs.push(self.bind_variable(&id.with_scope(scope)));
         }
         let mut rhs = Vec::with_capacity(pairs.len());
         for (_, init) in &pairs {

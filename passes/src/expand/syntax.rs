@@ -44,6 +44,15 @@ pub struct Ident {
 }
 
 impl Ident {
+    /// This identifier with `scope` added.
+    pub fn with_scope(&self, scope: Scope) -> Ident {
+        Ident {
+            name: self.name,
+            scopes: add_scope(&self.scopes, scope),
+            span: self.span,
+        }
+    }
+
     /// This identifier without the scopes in `remove`.
     pub fn without(&self, remove: &[Scope]) -> Ident {
         Ident {
@@ -82,9 +91,9 @@ impl Syntax {
             // `( . tail)` is just `tail`.
             Some(tail) if items.is_empty() => tail,
             None => Syntax::List(items.into(), None, span),
-            Some(Syntax::List(more, tail, _)) => {
+            Some(Syntax::List(ref more, ref tail, _)) => {
                 items.extend(more.iter().cloned());
-                Syntax::List(items.into(), tail, span)
+                Syntax::List(items.into(), tail.clone(), span)
             }
             Some(tail) => Syntax::List(items.into(), Some(Rc::new(tail)), span),
         }
@@ -126,11 +135,7 @@ impl Syntax {
 
     /// This syntax with `scope` added to every identifier.
     pub fn add_scope(&self, scope: Scope) -> Syntax {
-        self.map_ids(&mut |id| Ident {
-            name: id.name,
-            scopes: add_scope(&id.scopes, scope),
-            span: id.span,
-        })
+        self.map_ids(&mut |id| id.with_scope(scope))
     }
 
     /// Rebuilds the syntax with `f` applied to each identifier.
@@ -174,6 +179,44 @@ impl Syntax {
                 datums.add_at(Datum::Vector(items), *span)
             }
         })
+    }
+}
+
+thread_local! {
+    /// The empty list's items, shared, so taking a node's children apart allocates nothing.
+    static NO_ITEMS: Rc<[Syntax]> = Rc::from(Vec::new());
+}
+
+/// Dropping a deeply nested syntax object must not recurse once per level: children that have
+/// children of their own are moved to an explicit stack first.
+impl Drop for Syntax {
+    fn drop(&mut self) {
+        let mut stack = Vec::new();
+        take_children(self, &mut stack);
+        while let Some(mut node) = stack.pop() {
+            take_children(&mut node, &mut stack);
+        }
+    }
+}
+
+fn take_children(node: &mut Syntax, stack: &mut Vec<Syntax>) {
+    let (items, tail) = match node {
+        Syntax::List(items, tail, _) => (items, tail.take()),
+        Syntax::Vector(items, _) => (items, None),
+        _ => return,
+    };
+    if let Some(items) = Rc::get_mut(items) {
+        for item in items.iter_mut() {
+            if matches!(item, Syntax::List(..) | Syntax::Vector(..)) {
+                let empty = NO_ITEMS.with(Rc::clone);
+                stack.push(std::mem::replace(item, Syntax::List(empty, None, None)));
+            }
+        }
+    }
+    if let Some(tail) = tail
+        && let Ok(tail) = Rc::try_unwrap(tail)
+    {
+        stack.push(tail);
     }
 }
 
