@@ -122,12 +122,15 @@ mod tests {
         let mut db = Database::default();
         let ir = Source::new(&db, "p.sexp".into(), "(program (if (quote #t) (quote 1)))".into());
         let first = compile_ir(&db, ir).clone();
-        assert_eq!(first.as_deref(), Ok("(program (if (quote #t) (quote 1) ((primitive void))))"));
+        assert_eq!(
+            first.as_deref(),
+            Ok("(program () (if (quote #t) (quote 1) (tail-call (primitive void))))")
+        );
         assert_eq!(ran(&db, "compile_ir("), 1);
         assert_eq!(compile_ir(&db, ir), &first);
         assert_eq!(ran(&db, "compile_ir("), 0);
         ir.set_text(&mut db).to("(program (quote 2))".into());
-        assert_eq!(compile_ir(&db, ir).as_deref(), Ok("(program (quote 2))"));
+        assert_eq!(compile_ir(&db, ir).as_deref(), Ok("(program () (quote 2))"));
         assert_eq!(ran(&db, "compile_ir("), 1);
     }
 }

@@ -5,6 +5,7 @@
 
 mod cli;
 mod dump;
+mod run;
 
 use cli::Command;
 use std::process::ExitCode;
@@ -53,8 +54,10 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Compile { .. } | Command::Program { .. } | Command::Repl => {
-            eprintln!("loko: compiling and running programs is not implemented yet (issue 5)");
+        Command::Compile { file, output } => run::compile_command(&file, output.as_deref()),
+        Command::Program { file, args } => run::program_command(&file, &args),
+        Command::Repl => {
+            eprintln!("loko: the REPL is not implemented yet");
             ExitCode::from(70)
         }
     }

@@ -16,6 +16,8 @@
 //! Generated code reaches the runtime only through the services table whose
 //! address its entry receives in `rdi`; see the `runtime` crate.
 
+pub mod args;
+pub mod codegen;
 pub mod elf;
 pub mod image;
 pub mod loader;

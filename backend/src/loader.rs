@@ -25,6 +25,13 @@ pub use crate::trampoline::Outcome;
 pub static HOST_SERVICES: Services = Services {
     write: write_all,
     exit: exit_to_host,
+    args: crate::args::host_args,
+    init: runtime::support::init_service,
+    error: runtime::error::error_service,
+    print: runtime::print::print_service,
+    string_to_symbol: runtime::support::string_to_symbol_service,
+    command_line: runtime::support::command_line_service,
+    equal: runtime::support::equal_service,
 };
 
 /// Why an image could not be mapped.

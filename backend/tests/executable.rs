@@ -111,14 +111,14 @@ fn the_executable_is_static_elf64_with_separate_rx_and_rw_segments() {
             loads.push((addr, flags));
         }
     }
-    // The stub's three (R, RX, RW), then the image's data and code.
-    assert_eq!(loads.len(), 5);
+    // The stub's own (R, RX, the GOT's RELRO RW, RW), then the image's data and code.
+    assert_eq!(loads.len(), 6);
     assert!(
         loads.windows(2).all(|w| w[0].0 < w[1].0),
         "PT_LOADs out of order"
     );
-    assert_eq!(loads[3].1, elf::PF_R | elf::PF_W);
-    assert_eq!(loads[4].1, elf::PF_R | elf::PF_X);
+    assert_eq!(loads[4].1, elf::PF_R | elf::PF_W);
+    assert_eq!(loads[5].1, elf::PF_R | elf::PF_X);
 }
 
 #[test]

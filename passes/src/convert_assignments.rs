@@ -9,7 +9,9 @@
 //! Variables bound by `fix` are almost never assigned; when one is, it is bound to a box outside
 //! the `fix` and the box is filled with the procedure before the body runs.
 
-use ir::lang::no_assignments::{self as dst, from_no_one_armed_if::Cx, from_no_one_armed_if::Translate};
+use ir::lang::no_assignments::{
+    self as dst, from_no_one_armed_if::Cx, from_no_one_armed_if::Translate,
+};
 use ir::lang::no_one_armed_if::{self as src, Visit};
 use ir::symbol::Symbol;
 use ir::var::Var;

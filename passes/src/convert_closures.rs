@@ -100,7 +100,12 @@ impl ConvertClosures {
 
 impl ConvertClosures {
     /// Lifts `p`'s code to the top and returns the closure that captures its free variables.
-    fn closure(&mut self, cx: &mut Cx<'_>, p: src::ProcedureId, name: Symbol) -> dst::MakeClosureId {
+    fn closure(
+        &mut self,
+        cx: &mut Cx<'_>,
+        p: src::ProcedureId,
+        name: Symbol,
+    ) -> dst::MakeClosureId {
         let free = free_variables(cx.src, p);
         let outer: Vec<Var> = free
             .iter()

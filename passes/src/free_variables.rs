@@ -56,7 +56,10 @@ mod tests {
 
     #[test]
     fn free_variables_are_those_bound_outside() {
-        check("(program (lambda (x) (y x (lambda (z) (w z y)))))", &["y", "w"]);
+        check(
+            "(program (lambda (x) (y x (lambda (z) (w z y)))))",
+            &["y", "w"],
+        );
         check("(program (lambda (x) (let ([a x]) a)))", &[]);
     }
 }

@@ -27,9 +27,15 @@
 //! only in the stub.
 #![cfg_attr(not(test), no_std)]
 
+pub mod context;
+pub mod error;
+pub mod object;
+pub mod print;
 pub mod services;
+pub mod support;
 pub mod sys;
 pub mod table;
+pub mod value;
 
 pub mod mem;
 #[cfg(feature = "stub")]

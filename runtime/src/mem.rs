@@ -1,4 +1,4 @@
-//! memcpy, memmove, memset, memcmp and bcmp for the standalone executable.
+//! memcpy, memmove, memset, memcmp, bcmp and strlen for the standalone executable.
 //!
 //! rustc emits calls to these symbols, and on linux-gnu compiler_builtins
 //! leaves them to libc, which the stub does not link. They are exported under
@@ -86,6 +86,21 @@ pub unsafe extern "C" fn bcmp(a: *const u8, b: *const u8, n: usize) -> i32 {
     unsafe { memcmp(a, b, n) }
 }
 
+/// `strlen`, which LLVM makes of the loops that measure C strings (`command-line`).
+///
+/// # Safety
+/// The C contract: `s` points to a NUL-terminated string.
+#[cfg_attr(feature = "stub", unsafe(no_mangle))]
+pub unsafe extern "C" fn strlen(s: *const u8) -> usize {
+    let mut n = 0;
+    // SAFETY: the string is NUL-terminated; volatile reads keep LLVM from turning this loop
+    // into a call to strlen itself.
+    while unsafe { core::ptr::read_volatile(s.add(n)) } != 0 {
+        n += 1;
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +124,11 @@ mod tests {
         let mut buf = *b"0123456789";
         unsafe { memmove(buf.as_mut_ptr(), buf.as_ptr().add(3), 5) };
         assert_eq!(&buf, b"3456756789");
+    }
+
+    #[test]
+    fn string_length() {
+        assert_eq!(unsafe { strlen(c"abc".as_ptr().cast()) }, 3);
     }
 
     #[test]

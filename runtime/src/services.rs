@@ -13,6 +13,7 @@
 
 use core::mem::offset_of;
 
+use crate::context::Context;
 use crate::sys;
 
 /// The generated code's entry point. It receives the services table and
@@ -27,18 +28,47 @@ pub struct Services {
     pub write: unsafe extern "sysv64" fn(fd: i32, buf: *const u8, len: usize) -> isize,
     /// Ends the Scheme program with `status`. Never returns to its caller.
     pub exit: unsafe extern "sysv64" fn(status: i32) -> !,
+    /// The program's arguments: returns `argv` and stores `argc` (the program name first).
+    pub args: unsafe extern "sysv64" fn(count: *mut usize) -> *const *const u8,
+    /// Maps the heap and the Scheme stack into the context ([`crate::support::init_service`]).
+    pub init: unsafe extern "sysv64" fn(ctx: *mut Context) -> u64,
+    /// Reports an uncaught error and exits 70 ([`crate::error::error_service`]).
+    pub error:
+        unsafe extern "sysv64" fn(ctx: *mut Context, kind: u64, who: u64, irritant: u64) -> !,
+    /// `display` (`write` when the flag is non-zero) to stdout ([`crate::print::print_service`]).
+    pub print: unsafe extern "sysv64" fn(ctx: *mut Context, value: u64, write: u64) -> u64,
+    /// `string->symbol`.
+    pub string_to_symbol: unsafe extern "sysv64" fn(ctx: *mut Context, string: u64) -> u64,
+    /// `command-line`.
+    pub command_line: unsafe extern "sysv64" fn(ctx: *mut Context) -> u64,
+    /// `equal?`.
+    pub equal: unsafe extern "sysv64" fn(a: u64, b: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
 pub const WRITE_OFFSET: usize = offset_of!(Services, write);
 /// Byte offset of [`Services::exit`].
 pub const EXIT_OFFSET: usize = offset_of!(Services, exit);
+pub const ARGS_OFFSET: usize = offset_of!(Services, args);
+pub const INIT_OFFSET: usize = offset_of!(Services, init);
+pub const ERROR_OFFSET: usize = offset_of!(Services, error);
+pub const PRINT_OFFSET: usize = offset_of!(Services, print);
+pub const STRING_TO_SYMBOL_OFFSET: usize = offset_of!(Services, string_to_symbol);
+pub const COMMAND_LINE_OFFSET: usize = offset_of!(Services, command_line);
+pub const EQUAL_OFFSET: usize = offset_of!(Services, equal);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
 pub static STANDALONE: Services = Services {
     write: write_all,
     exit: exit_process,
+    args: crate::support::standalone_args,
+    init: crate::support::init_service,
+    error: crate::error::error_service,
+    print: crate::print::print_service,
+    string_to_symbol: crate::support::string_to_symbol_service,
+    command_line: crate::support::command_line_service,
+    equal: crate::support::equal_service,
 };
 
 /// The `write` service, shared by both builds.
@@ -78,7 +108,9 @@ mod tests {
         // Generated code bakes these in; changing them is an ABI change.
         assert_eq!(WRITE_OFFSET, 0);
         assert_eq!(EXIT_OFFSET, 8);
-        assert_eq!(core::mem::size_of::<Services>(), 16);
+        assert_eq!(ARGS_OFFSET, 16);
+        assert_eq!(EQUAL_OFFSET, 64);
+        assert_eq!(core::mem::size_of::<Services>(), 72);
     }
 
     #[test]

@@ -75,8 +75,15 @@ pub unsafe extern "C" fn _start() -> ! {
 
 /// Reads the image table and runs the generated code.
 ///
-/// `_initial_stack` points at argc; `(command-line)` will read argv from it.
-unsafe extern "sysv64" fn stub_main(_initial_stack: *const usize) -> ! {
+/// `initial_stack` points at argc, followed by the argv pointers.
+unsafe extern "sysv64" fn stub_main(initial_stack: *const usize) -> ! {
+    // SAFETY: the kernel's initial stack holds argc and then argc argument pointers.
+    unsafe {
+        crate::support::set_standalone_args(
+            *initial_stack,
+            initial_stack.add(1) as *const *const u8,
+        );
+    }
     // SAFETY: nothing writes the table at run time; the volatile read only
     // stops the optimizer from assuming its initial value.
     let table = unsafe { core::ptr::read_volatile(&raw const IMAGE_TABLE) };

@@ -61,6 +61,24 @@ pub fn mmap_anonymous(len: usize, prot: usize) -> isize {
     }
 }
 
+/// Like [`mmap_anonymous`], but without reserving swap (`MAP_NORESERVE`): pages cost nothing
+/// until touched, so the runtime can map a large heap and stack up front.
+pub fn mmap_lazy(len: usize, prot: usize) -> isize {
+    const MAP_NORESERVE: usize = 0x4000;
+    // SAFETY: as for `mmap_anonymous`.
+    unsafe {
+        syscall6(
+            SYS_MMAP,
+            0,
+            len,
+            prot,
+            MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+            usize::MAX,
+            0,
+        ) as isize
+    }
+}
+
 /// # Safety
 /// Changing the protection of memory that Rust code still uses (e.g. making
 /// it read-only while it is borrowed mutably) is undefined behaviour.

@@ -1,0 +1,199 @@
+//! The image's static data: the context block (at offset 0, so generated code reaches it
+//! through `r15`), one cell per global variable, and the quoted constants laid out as heap
+//! objects would be. Pointers between static objects are relocations.
+
+use super::CompileError;
+use crate::image::{Location, Reloc, Section};
+use ir::datum::{Datum, DatumId, Datums};
+use ir::number::Number;
+use ir::symbol::Symbol;
+use runtime::value::*;
+use std::collections::HashMap;
+
+/// A value as the code generator knows it: an immediate, or a static object at a data offset
+/// (the value is the object's address plus its tag).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Value {
+    Immediate(u64),
+    Static { offset: u64, tag: u64 },
+}
+
+#[derive(Default)]
+pub struct Data {
+    pub bytes: Vec<u8>,
+    pub relocs: Vec<Reloc>,
+    globals: HashMap<Symbol, u64>,
+    symbols: HashMap<Symbol, u64>,
+    symbol_order: Vec<u64>,
+}
+
+impl Data {
+    /// Data with the context block reserved at offset 0.
+    pub fn new() -> Data {
+        let mut data = Data::default();
+        data.words(runtime::context::SIZE / 8);
+        data
+    }
+
+    /// Reserves `n` zeroed words; returns their offset.
+    fn words(&mut self, n: usize) -> u64 {
+        let offset = self.bytes.len() as u64;
+        self.bytes.resize(self.bytes.len() + 8 * n, 0);
+        offset
+    }
+
+    fn set(&mut self, offset: u64, value: Value) {
+        match value {
+            Value::Immediate(v) => self.set_word(offset, v),
+            Value::Static {
+                offset: target,
+                tag,
+            } => self.relocs.push(Reloc {
+                at: Location {
+                    section: Section::Data,
+                    offset,
+                },
+                target: Location {
+                    section: Section::Data,
+                    offset: target + tag,
+                },
+            }),
+        }
+    }
+
+    fn set_word(&mut self, offset: u64, word: u64) {
+        let at = offset as usize;
+        self.bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
+    }
+
+    /// The offset of the cell of global variable `name` (made on first use, unbound).
+    pub fn global(&mut self, name: Symbol) -> u64 {
+        if let Some(&offset) = self.globals.get(&name) {
+            return offset;
+        }
+        let offset = self.words(1);
+        self.set_word(offset, UNBOUND);
+        self.globals.insert(name, offset);
+        offset
+    }
+
+    /// The static symbol `name`, interned within the image.
+    pub fn symbol(&mut self, name: Symbol) -> Value {
+        if let Some(&offset) = self.symbols.get(&name) {
+            return Value::Static {
+                offset,
+                tag: TAG_OBJECT,
+            };
+        }
+        let string = self.string(name.as_str());
+        let offset = self.words(2);
+        self.set_word(offset, header(HEADER_SYMBOL, 1));
+        self.set(offset + 8, string);
+        self.symbols.insert(name, offset);
+        self.symbol_order.push(offset);
+        Value::Static {
+            offset,
+            tag: TAG_OBJECT,
+        }
+    }
+
+    fn string(&mut self, text: &str) -> Value {
+        let chars: Vec<u32> = text.chars().map(u32::from).collect();
+        let offset = self.words(1 + (4 * chars.len()).div_ceil(8));
+        self.set_word(offset, header(HEADER_STRING, chars.len() as u64));
+        for (i, c) in chars.iter().enumerate() {
+            let at = offset as usize + 8 + 4 * i;
+            self.bytes[at..at + 4].copy_from_slice(&c.to_le_bytes());
+        }
+        Value::Static {
+            offset,
+            tag: TAG_OBJECT,
+        }
+    }
+
+    fn pair(&mut self, car: Value, cdr: Value) -> Value {
+        let offset = self.words(2);
+        self.set(offset, car);
+        self.set(offset + 8, cdr);
+        Value::Static {
+            offset,
+            tag: TAG_PAIR,
+        }
+    }
+
+    /// The value of a quoted datum. Lists are built along their cdrs without recursion.
+    pub fn constant(&mut self, datums: &Datums, id: DatumId) -> Result<Value, CompileError> {
+        let mut items = Vec::new();
+        let mut tail = id;
+        while let Datum::Pair(car, cdr) = datums.get(tail) {
+            items.push(*car);
+            tail = *cdr;
+        }
+        if !items.is_empty() {
+            let mut value = self.constant(datums, tail)?;
+            for &item in items.iter().rev() {
+                let car = ir::nanopass::grow(|| self.constant(datums, item))?;
+                value = self.pair(car, value);
+            }
+            return Ok(value);
+        }
+        Ok(match datums.get(id) {
+            Datum::Null => Value::Immediate(NULL),
+            Datum::Bool(false) => Value::Immediate(FALSE),
+            Datum::Bool(true) => Value::Immediate(TRUE),
+            Datum::Char(c) => Value::Immediate(character(*c)),
+            Datum::Number(Number::Fixnum(n)) if (FIXNUM_MIN..=FIXNUM_MAX).contains(n) => {
+                Value::Immediate(fixnum(*n))
+            }
+            Datum::Number(n) => {
+                return Err(CompileError::new(format!(
+                    "the constant {n:?} is not supported yet (only fixnums are)"
+                )));
+            }
+            Datum::String(s) => self.string(s),
+            Datum::Symbol(name) => self.symbol(*name),
+            Datum::Vector(items) => {
+                let items = items.clone();
+                let values = items
+                    .iter()
+                    .map(|&item| ir::nanopass::grow(|| self.constant(datums, item)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let offset = self.words(1 + values.len());
+                self.set_word(offset, header(HEADER_VECTOR, values.len() as u64));
+                for (i, value) in values.into_iter().enumerate() {
+                    self.set(offset + 8 + 8 * i as u64, value);
+                }
+                Value::Static {
+                    offset,
+                    tag: TAG_OBJECT,
+                }
+            }
+            Datum::Bytevector(bytes) => {
+                let offset = self.words(1 + bytes.len().div_ceil(8));
+                self.set_word(offset, header(HEADER_BYTEVECTOR, bytes.len() as u64));
+                let at = offset as usize + 8;
+                self.bytes[at..at + bytes.len()].copy_from_slice(bytes);
+                Value::Static {
+                    offset,
+                    tag: TAG_OBJECT,
+                }
+            }
+            Datum::Pair(..) => unreachable!("pairs are handled above"),
+        })
+    }
+
+    /// Finishes the data: the list of the image's symbols goes into the context block, so
+    /// `string->symbol` at run time finds them.
+    pub fn finish(mut self) -> (Vec<u8>, Vec<Reloc>) {
+        let mut list = Value::Immediate(NULL);
+        for offset in std::mem::take(&mut self.symbol_order) {
+            let symbol = Value::Static {
+                offset,
+                tag: TAG_OBJECT,
+            };
+            list = self.pair(symbol, list);
+        }
+        self.set(runtime::context::SYMBOLS as u64, list);
+        (self.bytes, self.relocs)
+    }
+}

@@ -1,0 +1,373 @@
+//! The code generator's state and the short instruction sequences everything else is built
+//! from: operand loads, type checks, heap allocation, exits to the error service, service
+//! calls, and the image's entry point.
+//!
+//! Register use (ARCHITECTURE.md, "Values and calls"): `r15` context block, `r14` allocation
+//! pointer, `rdi` closure and `rsi` argument count at calls, `rdx rcx r8 r9` the first four
+//! arguments, `rax` the result; `rax r10 r11` are scratch within one operation.
+
+use super::CompileError;
+use super::data::{Data, Value};
+use super::frame::Frame;
+use iced_x86::code_asm::*;
+use ir::lang::explicit_tails::Arena;
+use ir::symbol::Symbol;
+use ir::var::Var;
+use runtime::context as ctx;
+use runtime::error::ErrorKind;
+use runtime::services as svc;
+use runtime::value::*;
+use std::collections::HashMap;
+
+/// The registers the code generator names.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Reg {
+    Rax,
+    Rcx,
+    Rdx,
+    Rsi,
+    Rdi,
+    R8,
+    R9,
+    R10,
+    R11,
+}
+
+impl Reg {
+    pub fn q(self) -> AsmRegister64 {
+        match self {
+            Reg::Rax => rax,
+            Reg::Rcx => rcx,
+            Reg::Rdx => rdx,
+            Reg::Rsi => rsi,
+            Reg::Rdi => rdi,
+            Reg::R8 => r8,
+            Reg::R9 => r9,
+            Reg::R10 => r10,
+            Reg::R11 => r11,
+        }
+    }
+
+    pub fn d(self) -> AsmRegister32 {
+        match self {
+            Reg::Rax => eax,
+            Reg::Rcx => ecx,
+            Reg::Rdx => edx,
+            Reg::Rsi => esi,
+            Reg::Rdi => edi,
+            Reg::R8 => r8d,
+            Reg::R9 => r9d,
+            Reg::R10 => r10d,
+            Reg::R11 => r11d,
+        }
+    }
+
+    pub fn b(self) -> AsmRegister8 {
+        match self {
+            Reg::Rax => al,
+            Reg::Rcx => cl,
+            Reg::Rdx => dl,
+            Reg::Rsi => sil,
+            Reg::Rdi => dil,
+            Reg::R8 => r8b,
+            Reg::R9 => r9b,
+            Reg::R10 => r10b,
+            Reg::R11 => r11b,
+        }
+    }
+}
+
+/// The registers of the first four arguments.
+pub const ARG_REGS: [Reg; 4] = [Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9];
+
+/// Where a variable lives.
+#[derive(Clone, Copy, Debug)]
+pub enum Loc {
+    Slot(usize),
+    /// The `i`th free variable of the current closure.
+    Free(usize),
+}
+
+/// A value that can be loaded into any register without side effects.
+#[derive(Clone, Copy, Debug)]
+pub enum Operand {
+    Slot(usize),
+    Free(usize),
+    Value(Value),
+}
+
+/// An out-of-line exit to the error service, emitted after the current procedure.
+struct ErrorExit {
+    label: CodeLabel,
+    kind: ErrorKind,
+    who: Value,
+    irritant: Option<Reg>,
+}
+
+pub struct Gen<'t> {
+    pub a: CodeAssembler,
+    pub arena: &'t Arena,
+    pub data: Data,
+    pub code_labels: HashMap<Var, CodeLabel>,
+    pub frame: Frame,
+    pub locs: HashMap<Var, Loc>,
+    /// The slot of the current closure pointer.
+    pub cp_slot: usize,
+    /// The first of the four slots where `apply` gathers register arguments.
+    pub apply_slots: usize,
+    pub error_common: CodeLabel,
+    pub out_of_memory: CodeLabel,
+    pub stack_overflow: CodeLabel,
+    exits: Vec<ErrorExit>,
+    last_label_at: Option<usize>,
+}
+
+impl<'t> Gen<'t> {
+    pub fn new(arena: &'t Arena) -> Result<Gen<'t>, CompileError> {
+        let mut a = CodeAssembler::new(64)?;
+        let error_common = a.create_label();
+        let out_of_memory = a.create_label();
+        let stack_overflow = a.create_label();
+        Ok(Gen {
+            a,
+            arena,
+            data: Data::new(),
+            code_labels: HashMap::new(),
+            frame: Frame::new(0),
+            locs: HashMap::new(),
+            cp_slot: 0,
+            apply_slots: 0,
+            error_common,
+            out_of_memory,
+            stack_overflow,
+            exits: Vec::new(),
+            last_label_at: None,
+        })
+    }
+
+    /// Binds `label` here. iced-x86 attaches a label to the next instruction and allows one
+    /// label per instruction, so two labels in a row get a `nop` between them.
+    pub fn bind(&mut self, label: &mut CodeLabel) -> Result<(), CompileError> {
+        let here = self.a.instructions().len();
+        if self.last_label_at == Some(here) {
+            self.a.nop()?;
+        }
+        self.a.set_label(label)?;
+        self.last_label_at = Some(self.a.instructions().len());
+        Ok(())
+    }
+
+    pub fn slot(&self, slot: usize) -> AsmMemoryOperand {
+        qword_ptr(rsp + self.frame.disp(slot))
+    }
+
+    pub fn ctx_field(&self, offset: i32) -> AsmMemoryOperand {
+        qword_ptr(r15 + offset)
+    }
+
+    pub fn var_operand(&self, x: Var) -> Result<Operand, CompileError> {
+        match self.locs.get(&x) {
+            Some(Loc::Slot(i)) => Ok(Operand::Slot(*i)),
+            Some(Loc::Free(i)) => Ok(Operand::Free(*i)),
+            None => Err(CompileError::new(format!(
+                "internal error: variable {} has no location",
+                self.arena.cx.vars.display(x)
+            ))),
+        }
+    }
+
+    pub fn load(&mut self, reg: Reg, operand: Operand) -> Result<(), CompileError> {
+        let r = reg.q();
+        match operand {
+            Operand::Slot(i) => self.a.mov(r, self.slot(i))?,
+            Operand::Free(i) => {
+                self.a.mov(r, self.slot(self.cp_slot))?;
+                self.a
+                    .mov(r, qword_ptr(r + (CLOSURE_FREE + 8 * i as i32)))?;
+            }
+            Operand::Value(value) => self.load_value(reg, value)?,
+        }
+        Ok(())
+    }
+
+    pub fn load_value(&mut self, reg: Reg, value: Value) -> Result<(), CompileError> {
+        match value {
+            Value::Immediate(v) if v <= u32::MAX as u64 => self.a.mov(reg.d(), v as u32)?,
+            Value::Immediate(v) if v as i64 >= i32::MIN as i64 => self.a.mov(reg.q(), v as i64)?,
+            Value::Immediate(v) => self.a.mov(reg.q(), v)?,
+            Value::Static { offset, tag } => self
+                .a
+                .lea(reg.q(), qword_ptr(r15 + (offset + tag) as i32))?,
+        }
+        Ok(())
+    }
+
+    /// A label that reports `kind` (with the value in `irritant`) for `who`.
+    pub fn error_exit(
+        &mut self,
+        kind: ErrorKind,
+        who: Option<Symbol>,
+        irritant: Option<Reg>,
+    ) -> CodeLabel {
+        let label = self.a.create_label();
+        let who = match who {
+            Some(name) => self.data.symbol(name),
+            None => Value::Immediate(FALSE),
+        };
+        self.exits.push(ErrorExit {
+            label,
+            kind,
+            who,
+            irritant,
+        });
+        label
+    }
+
+    /// Emits the pending error exits (after a procedure, out of the hot path).
+    pub fn flush_error_exits(&mut self) -> Result<(), CompileError> {
+        for mut exit in std::mem::take(&mut self.exits) {
+            self.bind(&mut exit.label)?;
+            match exit.irritant {
+                Some(Reg::Rcx) => {}
+                Some(reg) => self.a.mov(rcx, reg.q())?,
+                None => self.a.mov(ecx, FALSE as u32)?,
+            }
+            self.a.mov(esi, exit.kind as u32)?;
+            self.load_value(Reg::Rdx, exit.who)?;
+            self.a.jmp(self.error_common)?;
+        }
+        Ok(())
+    }
+
+    /// Jumps to an error exit unless `reg` holds a fixnum.
+    pub fn check_fixnum(&mut self, reg: Reg, who: Symbol) -> Result<(), CompileError> {
+        let exit = self.error_exit(ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.test(reg.b(), 7)?;
+        self.a.jnz(exit)?;
+        Ok(())
+    }
+
+    /// Jumps to an error exit unless `reg` has the pointer tag `tag` (`scratch` is clobbered).
+    pub fn check_tag(
+        &mut self,
+        reg: Reg,
+        tag: u64,
+        scratch: Reg,
+        who: Symbol,
+    ) -> Result<(), CompileError> {
+        let exit = self.error_exit(ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.mov(scratch.d(), reg.d())?;
+        self.a.and(scratch.d(), 7)?;
+        self.a.cmp(scratch.d(), tag as i32)?;
+        self.a.jne(exit)?;
+        Ok(())
+    }
+
+    /// Jumps to an error exit unless `reg` is a heap object of type `kind`.
+    pub fn check_object(
+        &mut self,
+        reg: Reg,
+        kind: u64,
+        scratch: Reg,
+        who: Symbol,
+    ) -> Result<(), CompileError> {
+        let exit = self.error_exit(ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.mov(scratch.d(), reg.d())?;
+        self.a.and(scratch.d(), 7)?;
+        self.a.cmp(scratch.d(), TAG_OBJECT as i32)?;
+        self.a.jne(exit)?;
+        self.a.cmp(byte_ptr(reg.q() + OBJECT_HEADER), kind as i32)?;
+        self.a.jne(exit)?;
+        Ok(())
+    }
+
+    /// Allocates `bytes` (a multiple of 8) and leaves the untagged address in `dst`.
+    pub fn allocate(&mut self, dst: Reg, bytes: i32) -> Result<(), CompileError> {
+        self.a.mov(dst.q(), r14)?;
+        self.a.add(r14, bytes)?;
+        self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.ja(self.out_of_memory)?;
+        Ok(())
+    }
+
+    /// Allocates the number of bytes in `size` (a multiple of 8, below 2^40); address in `dst`.
+    pub fn allocate_dynamic(&mut self, dst: Reg, size: Reg) -> Result<(), CompileError> {
+        self.a.mov(dst.q(), r14)?;
+        self.a.add(r14, size.q())?;
+        self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.ja(self.out_of_memory)?;
+        Ok(())
+    }
+
+    /// Calls a runtime service whose arguments are already in `rdi`, `rsi`, `rdx`, `rcx`. The
+    /// allocation pointer goes through the context block, as services may allocate.
+    pub fn call_service(&mut self, offset: usize) -> Result<(), CompileError> {
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a.call(qword_ptr(rax + offset as i32))?;
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
+        Ok(())
+    }
+
+    /// The exits shared by the whole image: the error service, out of memory, stack overflow.
+    pub fn common_stubs(&mut self) -> Result<(), CompileError> {
+        let mut overflow = self.stack_overflow;
+        self.bind(&mut overflow)?;
+        self.a.mov(esi, ErrorKind::StackOverflow as u32)?;
+        self.a.mov(edx, FALSE as u32)?;
+        self.a.mov(ecx, FALSE as u32)?;
+        self.a.jmp(self.error_common)?;
+        let mut oom = self.out_of_memory;
+        self.bind(&mut oom)?;
+        // Undo the failed bump so the runtime sees a consistent heap.
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.mov(esi, ErrorKind::OutOfMemory as u32)?;
+        self.a.mov(edx, FALSE as u32)?;
+        self.a.mov(ecx, FALSE as u32)?;
+        let mut common = self.error_common;
+        self.bind(&mut common)?;
+        // Error exits never return, so the frame below rsp need not be preserved; the
+        // service only needs an aligned stack.
+        self.a.and(rsp, -16)?;
+        self.a.mov(rdi, r15)?;
+        self.call_service(svc::ERROR_OFFSET)?;
+        self.a.ud2()?;
+        Ok(())
+    }
+
+    /// The image's entry (`runtime::EntryFn`): saves the host's callee-saved registers, finds
+    /// the context block, lets the runtime map the heap and stack, switches to the Scheme
+    /// stack and calls the program's code; when it returns, restores the host and returns 0.
+    pub fn entry(
+        &mut self,
+        code_start: CodeLabel,
+        main: CodeLabel,
+        code_at: u64,
+    ) -> Result<(), CompileError> {
+        for r in [rbx, rbp, r12, r13, r14, r15] {
+            self.a.push(r)?;
+        }
+        // The data is at image offset 0 and the code at `code_at`.
+        self.a.lea(r15, ptr(code_start))?;
+        self.a.sub(r15, code_at as i32)?;
+        self.a.mov(self.ctx_field(ctx::SERVICES), rdi)?;
+        self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
+        // rsp ≡ 8 (mod 16) here: realign for the call.
+        self.a.sub(rsp, 8)?;
+        self.a.mov(rdi, r15)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
+        self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.xor(edi, edi)?;
+        self.a.xor(esi, esi)?;
+        self.a.call(main)?;
+        self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;
+        for r in [r15, r14, r13, r12, rbp, rbx] {
+            self.a.pop(r)?;
+        }
+        self.a.xor(eax, eax)?;
+        self.a.ret()?;
+        Ok(())
+    }
+}

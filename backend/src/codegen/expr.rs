@@ -1,0 +1,306 @@
+//! Expressions: each leaves its value in `rax`. Calls follow the convention in
+//! ARCHITECTURE.md: a non-tail call leaves stack arguments below its own `rsp` (they become
+//! the callee's first frame slots); a tail call moves them to just below its own return
+//! address, pops its frame and jumps, so the callee returns straight to our caller.
+
+use super::CompileError;
+use super::emit::{ARG_REGS, Gen, Loc, Operand, Reg};
+use iced_x86::code_asm::*;
+use ir::lang::explicit_tails::{Expr, ExprId, MakeClosure};
+use ir::symbol::Symbol;
+use runtime::context as ctx;
+use runtime::error::ErrorKind;
+use runtime::value::*;
+
+impl Gen<'_> {
+    pub fn expr(&mut self, e: ExprId) -> Result<(), CompileError> {
+        ir::nanopass::grow(|| self.expr_inner(e))
+    }
+
+    fn expr_inner(&mut self, e: ExprId) -> Result<(), CompileError> {
+        let arena = self.arena;
+        match &arena[e] {
+            Expr::Ref { x } => {
+                let operand = self.var_operand(*x)?;
+                self.load(Reg::Rax, operand)
+            }
+            Expr::Quote { value } => {
+                let value = self.data.constant(&arena.cx.datums, *value)?;
+                self.load_value(Reg::Rax, value)
+            }
+            Expr::Primitive { name } => Err(CompileError::new(format!(
+                "internal error: primitive {name} used as a value after closure conversion"
+            ))),
+            Expr::GlobalRef { name } => {
+                let cell = self.data.global(*name) as i32;
+                self.a.mov(rax, qword_ptr(r15 + cell))?;
+                let exit = self.error_exit(ErrorKind::Unbound, Some(*name), None);
+                self.a.cmp(rax, UNBOUND as i32)?;
+                self.a.je(exit)?;
+                Ok(())
+            }
+            Expr::GlobalSet { name, value } => {
+                self.expr(*value)?;
+                let cell = self.data.global(*name) as i32;
+                self.a.mov(qword_ptr(r15 + cell), rax)?;
+                self.a.mov(eax, VOID as u32)?;
+                Ok(())
+            }
+            Expr::If { test, conseq, alt } => {
+                let mut otherwise = self.a.create_label();
+                let mut end = self.a.create_label();
+                self.test(*test, otherwise)?;
+                self.expr(*conseq)?;
+                self.a.jmp(end)?;
+                self.bind(&mut otherwise)?;
+                self.expr(*alt)?;
+                self.bind(&mut end)
+            }
+            Expr::Seq { effects, value } => {
+                for &effect in effects {
+                    self.expr(effect)?;
+                }
+                self.expr(*value)
+            }
+            Expr::Let { lhs, rhs, body } => {
+                let mark = self.frame.mark();
+                for (&x, &e) in lhs.iter().zip(rhs) {
+                    self.expr(e)?;
+                    let slot = self.frame.temp()?;
+                    self.a.mov(self.slot(slot), rax)?;
+                    self.locs.insert(x, Loc::Slot(slot));
+                }
+                self.expr(*body)?;
+                self.frame.release(mark);
+                Ok(())
+            }
+            Expr::Closures { lhs, closure, body } => {
+                let mark = self.frame.mark();
+                let mut made = Vec::new();
+                for (&x, &c) in lhs.iter().zip(closure) {
+                    let MakeClosure::MakeClosure { label, free } = &arena[c];
+                    let Some(&code) = self.code_labels.get(label) else {
+                        return Err(CompileError::new("internal error: closure of unknown code"));
+                    };
+                    self.allocate(Reg::Rax, 16 + 8 * free.len() as i32)?;
+                    self.a.mov(r10, header(HEADER_CLOSURE, free.len() as u64))?;
+                    self.a.mov(qword_ptr(rax), r10)?;
+                    self.a.lea(r10, ptr(code))?;
+                    self.a.mov(qword_ptr(rax + 8), r10)?;
+                    self.a.add(rax, TAG_CLOSURE as i32)?;
+                    let slot = self.frame.temp()?;
+                    self.a.mov(self.slot(slot), rax)?;
+                    self.locs.insert(x, Loc::Slot(slot));
+                    made.push((slot, free));
+                }
+                // Fill in the free variables once every closure exists, so that closures of
+                // one `fix` can refer to each other.
+                for (slot, free) in made {
+                    for (j, &y) in free.iter().enumerate() {
+                        let operand = self.var_operand(y)?;
+                        self.load(Reg::R10, operand)?;
+                        self.a.mov(rax, self.slot(slot))?;
+                        self.a
+                            .mov(qword_ptr(rax + (CLOSURE_FREE + 8 * j as i32)), r10)?;
+                    }
+                }
+                self.expr(*body)?;
+                self.frame.release(mark);
+                Ok(())
+            }
+            Expr::Call { f, args } => match arena[*f] {
+                Expr::Primitive { name } => self.primitive(name, args, false),
+                _ => self.call(*f, args, false),
+            },
+            Expr::TailCall { f, args } => match arena[*f] {
+                Expr::Primitive { name } => self.primitive(name, args, true),
+                _ => self.call(*f, args, true),
+            },
+        }
+    }
+
+    /// Evaluates `e` for its truth and jumps to `otherwise` when it is false. Comparisons of
+    /// fixnums branch on the flags instead of making a boolean.
+    pub fn test(
+        &mut self,
+        e: ExprId,
+        otherwise: iced_x86::code_asm::CodeLabel,
+    ) -> Result<(), CompileError> {
+        let arena = self.arena;
+        if let Expr::Call { f, args } = &arena[e]
+            && let Expr::Primitive { name } = arena[*f]
+            && args.len() == 2
+            && matches!(name.as_str(), "<" | ">" | "<=" | ">=" | "=" | "eq?")
+        {
+            let mark = self.frame.mark();
+            let ops = self.operands(args)?;
+            self.load(Reg::Rax, ops[0])?;
+            self.load(Reg::R10, ops[1])?;
+            self.frame.release(mark);
+            if name.as_str() != "eq?" {
+                self.check_fixnum(Reg::Rax, name)?;
+                self.check_fixnum(Reg::R10, name)?;
+            }
+            self.a.cmp(rax, r10)?;
+            match name.as_str() {
+                "<" => self.a.jge(otherwise)?,
+                ">" => self.a.jle(otherwise)?,
+                "<=" => self.a.jg(otherwise)?,
+                ">=" => self.a.jl(otherwise)?,
+                _ => self.a.jne(otherwise)?,
+            }
+            return Ok(());
+        }
+        self.expr(e)?;
+        self.a.cmp(rax, FALSE as i32)?;
+        self.a.je(otherwise)?;
+        Ok(())
+    }
+
+    /// Evaluates `es` in order; variables and constants are left as operands to load later,
+    /// anything else goes into a fresh slot. The caller releases the slots.
+    pub fn operands(&mut self, exprs: &[ExprId]) -> Result<Vec<Operand>, CompileError> {
+        let arena = self.arena;
+        let mut ops = Vec::with_capacity(exprs.len());
+        for &e in exprs {
+            let op = match &arena[e] {
+                Expr::Ref { x } => self.var_operand(*x)?,
+                Expr::Quote { value } => {
+                    Operand::Value(self.data.constant(&arena.cx.datums, *value)?)
+                }
+                _ => {
+                    self.expr(e)?;
+                    let slot = self.frame.temp()?;
+                    self.a.mov(self.slot(slot), rax)?;
+                    Operand::Slot(slot)
+                }
+            };
+            ops.push(op);
+        }
+        Ok(ops)
+    }
+
+    /// Loads the procedure into `rdi` and checks that it is one.
+    fn load_procedure(&mut self, f: Operand) -> Result<(), CompileError> {
+        self.load(Reg::Rdi, f)?;
+        let exit = self.error_exit(ErrorKind::NotAProcedure, None, Some(Reg::Rdi));
+        self.a.mov(eax, edi)?;
+        self.a.and(eax, 7)?;
+        self.a.cmp(eax, TAG_CLOSURE as i32)?;
+        self.a.jne(exit)?;
+        Ok(())
+    }
+
+    /// A call of a procedure value (in tail position if `tail`).
+    fn call(&mut self, f: ExprId, args: &[ExprId], tail: bool) -> Result<(), CompileError> {
+        let mark = self.frame.mark();
+        let mut all = vec![f];
+        all.extend_from_slice(args);
+        let ops = self.operands(&all)?;
+        self.load_procedure(ops[0])?;
+        let regs = ARG_REGS.len();
+        // Stack arguments: below rsp, past the return address a call pushes (non-tail), or
+        // into scratch space below rsp first (tail), since their final place is our frame.
+        let first = if tail { -8 } else { -16 };
+        for (j, &op) in ops.iter().skip(1 + regs).enumerate() {
+            self.load(Reg::R10, op)?;
+            self.a.mov(qword_ptr(rsp + (first - 8 * j as i32)), r10)?;
+        }
+        for (k, &op) in ops.iter().skip(1).take(regs).enumerate() {
+            self.load(ARG_REGS[k], op)?;
+        }
+        self.a.mov(esi, args.len() as u32)?;
+        if tail {
+            let top = self.frame.bytes();
+            // Ascending order is safe: each store lands at or above a slot already read.
+            for j in 0..args.len().saturating_sub(regs) as i32 {
+                self.a.mov(r10, qword_ptr(rsp + (-8 - 8 * j)))?;
+                self.a.mov(qword_ptr(rsp + (top - 8 - 8 * j)), r10)?;
+            }
+            self.a.add(rsp, top)?;
+            self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+        } else {
+            self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+
+    /// `(apply f a ... list)`: spreads the list into arguments at run time.
+    pub fn apply(&mut self, args: &[ExprId], tail: bool) -> Result<(), CompileError> {
+        let who = Symbol::intern("apply");
+        let mark = self.frame.mark();
+        let ops = self.operands(args)?;
+        let fixed = &ops[1..ops.len() - 1];
+        self.load_procedure(ops[0])?;
+        let regs = ARG_REGS.len();
+        let reg_area = self.frame.disp(self.apply_slots);
+        for (i, &op) in fixed.iter().enumerate() {
+            self.load(Reg::R10, op)?;
+            let at = if i < regs {
+                reg_area - 8 * i as i32
+            } else {
+                -16 - 8 * (i - regs) as i32
+            };
+            self.a.mov(qword_ptr(rsp + at), r10)?;
+        }
+        self.load(Reg::R11, ops[ops.len() - 1])?;
+        self.a.mov(esi, fixed.len() as u32)?;
+        let mut next = self.a.create_label();
+        let mut done = self.a.create_label();
+        let mut in_memory = self.a.create_label();
+        let mut stored = self.a.create_label();
+        self.bind(&mut next)?;
+        self.a.cmp(r11, NULL as i32)?;
+        self.a.je(done)?;
+        let exit = self.error_exit(ErrorKind::NotAList, Some(who), Some(Reg::R11));
+        self.a.mov(eax, r11d)?;
+        self.a.and(eax, 7)?;
+        self.a.cmp(eax, TAG_PAIR as i32)?;
+        self.a.jne(exit)?;
+        self.a.mov(r10, qword_ptr(r11 + CAR))?;
+        self.a.mov(rax, rsi)?;
+        self.a.neg(rax)?;
+        self.a.cmp(esi, regs as i32)?;
+        self.a.jae(in_memory)?;
+        self.a.mov(qword_ptr(rsp + rax * 8 + reg_area), r10)?;
+        self.a.jmp(stored)?;
+        self.bind(&mut in_memory)?;
+        // Argument rsi (≥ 4) goes to rsp - 16 - 8 (rsi - 4); never below the stack limit.
+        self.a.lea(rcx, qword_ptr(rsp + rax * 8 + 16))?;
+        self.a.cmp(rcx, self.ctx_field(ctx::STACK_LIMIT))?;
+        self.a.jb(self.stack_overflow)?;
+        self.a.mov(qword_ptr(rcx), r10)?;
+        self.bind(&mut stored)?;
+        self.a.mov(r11, qword_ptr(r11 + CDR))?;
+        self.a.inc(esi)?;
+        self.a.jmp(next)?;
+        self.bind(&mut done)?;
+        for (k, reg) in ARG_REGS.iter().enumerate() {
+            self.a
+                .mov(reg.q(), qword_ptr(rsp + (reg_area - 8 * k as i32)))?;
+        }
+        if tail {
+            let top = self.frame.bytes();
+            let mut copied = self.a.create_label();
+            let mut copy = self.a.create_label();
+            self.a.lea(rax, qword_ptr(rsi - regs as i32))?;
+            self.a.test(rax, rax)?;
+            self.a.jle(copied)?;
+            self.a.xor(r11d, r11d)?;
+            self.bind(&mut copy)?;
+            self.a.mov(r10, qword_ptr(rsp + r11 * 8 - 16))?;
+            self.a.mov(qword_ptr(rsp + r11 * 8 + (top - 8)), r10)?;
+            self.a.dec(r11)?;
+            self.a.dec(rax)?;
+            self.a.jnz(copy)?;
+            self.bind(&mut copied)?;
+            self.a.add(rsp, top)?;
+            self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+        } else {
+            self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+}

@@ -1,0 +1,118 @@
+//! Code generation: from the last tree language ([`ir::lang::explicit_tails`]) to an [`Image`].
+//!
+//! The backend works directly on the tree: each procedure's code is emitted clause by clause
+//! with iced-x86's `CodeAssembler`, every variable and temporary in a frame slot
+//! ([`frame`]), the static data built alongside ([`data`]). ARCHITECTURE.md ("Values and
+//! calls") describes the value representation and the calling convention this follows.
+//!
+//! * [`emit`]: registers and the small instruction sequences everything uses (loading
+//!   operands, type checks, allocation, error exits, service calls).
+//! * [`procedure`]: entry points, argument-count dispatch, prologues, rest lists.
+//! * [`expr`]: expressions, calls, tail calls, `apply`.
+//! * [`primitives`]: the open-coded primitives.
+
+mod data;
+mod emit;
+mod expr;
+mod frame;
+mod primitives;
+mod procedure;
+#[cfg(test)]
+mod tests;
+
+use crate::image::{Image, Section, Symbol as ImageSymbol, code_offset};
+use emit::Gen;
+use iced_x86::BlockEncoderOptions;
+use iced_x86::code_asm::*;
+use ir::lang::explicit_tails::{Program, Tree};
+use std::fmt;
+
+/// Why a program could not be compiled: an unsupported construct, or an internal error.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompileError {
+    pub message: String,
+}
+
+impl CompileError {
+    pub fn new(message: impl Into<String>) -> CompileError {
+        CompileError {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl From<iced_x86::IcedError> for CompileError {
+    fn from(error: iced_x86::IcedError) -> Self {
+        CompileError::new(format!("internal error: assembler: {error}"))
+    }
+}
+
+/// Compiles a whole program into an image whose entry runs it.
+pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
+    let arena = &tree.arena;
+    let Program::WithCode { labels, code, body } = &arena[tree.root];
+    let mut g = Gen::new(arena)?;
+    for &label in labels {
+        let l = g.a.create_label();
+        g.code_labels.insert(label, l);
+    }
+    let mut code_start = g.a.create_label();
+    g.bind(&mut code_start)?;
+    g.common_stubs()?;
+    let mut symbols = Vec::new();
+    let mut main = g.a.create_label();
+    g.bind(&mut main)?;
+    symbols.push(("scheme:program".to_owned(), main));
+    g.main(*body)?;
+    for (&label, &c) in labels.iter().zip(code) {
+        let mut l = g.code_labels[&label];
+        g.bind(&mut l)?;
+        let name = arena.cx.vars.name(label);
+        symbols.push((format!("scheme:{name}"), l));
+        g.code(label, c)?;
+    }
+    let mut end = g.a.create_label();
+    g.bind(&mut end)?;
+    // The entry comes last: it needs the data's final size.
+    let (data, relocs) = std::mem::take(&mut g.data).finish();
+    let code_at = code_offset(data.len());
+    let mut entry = g.a.create_label();
+    g.bind(&mut entry)?;
+    g.entry(code_start, main, code_at)?;
+    let result =
+        g.a.assemble_options(code_at, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)?;
+    let ip =
+        |label: &CodeLabel| -> Result<u64, CompileError> { Ok(result.label_ip(label)? - code_at) };
+    let mut starts = Vec::new();
+    for (name, label) in &symbols {
+        starts.push((name.clone(), ip(label)?));
+    }
+    let end = ip(&end)?;
+    let mut image_symbols = Vec::new();
+    for (i, (name, start)) in starts.iter().enumerate() {
+        let next = starts.get(i + 1).map_or(end, |s| s.1);
+        image_symbols.push(ImageSymbol {
+            name: name.clone(),
+            section: Section::Code,
+            offset: *start,
+            size: next - start,
+        });
+    }
+    let entry = ip(&entry)?;
+    Ok(Image {
+        code: result.inner.code_buffer,
+        data,
+        entry,
+        symbols: image_symbols,
+        relocs,
+        roots: 0..0,
+    })
+}

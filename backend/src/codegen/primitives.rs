@@ -1,0 +1,610 @@
+//! The open-coded primitives: each leaves its value in `rax` after checking its arguments'
+//! types (DESIGN.md decision 10: checks are compare-and-branch to out-of-line error exits).
+//! `display`, `write`, `equal?`, `string->symbol`, `command-line` and `exit` call runtime
+//! services. Primitives of the table that are not here are reported as unsupported.
+//!
+//! Operands are loaded into `rax`, `r10`, `r11` (first, second, third argument); `rcx`,
+//! `rdx` and `rdi` are free for scratch and string instructions, since no call is in
+//! progress while a primitive runs.
+
+use super::CompileError;
+use super::emit::{Gen, Operand, Reg};
+use iced_x86::code_asm::*;
+use ir::lang::explicit_tails::ExprId;
+use ir::primitive;
+use ir::symbol::Symbol;
+use runtime::error::ErrorKind;
+use runtime::services as svc;
+use runtime::value::*;
+
+/// The longest vector, string or bytevector that can be made (in elements).
+const MAX_LENGTH: u64 = 1 << 32;
+
+/// Which flags a comparison's result is true on.
+#[derive(Clone, Copy)]
+enum Cond {
+    E,
+    L,
+    G,
+    Le,
+    Ge,
+}
+
+impl Gen<'_> {
+    /// A call of primitive `name` (in tail position if `tail`).
+    pub fn primitive(
+        &mut self,
+        name: Symbol,
+        args: &[ExprId],
+        tail: bool,
+    ) -> Result<(), CompileError> {
+        let Some(p) = primitive::lookup(name) else {
+            return Err(CompileError::new(format!("unknown primitive `{name}`")));
+        };
+        let mark = self.frame.mark();
+        if !p.arity.accepts(args.len()) {
+            // R6RS makes this a run-time error (&assertion); the arguments are still evaluated.
+            self.operands(args)?;
+            self.frame.release(mark);
+            let exit = self.error_exit(ErrorKind::WrongArgumentCount, Some(name), Some(Reg::R10));
+            self.a.mov(r10, fixnum(args.len() as i64))?;
+            self.a.jmp(exit)?;
+            return Ok(());
+        }
+        if name.as_str() == "apply" {
+            return self.apply(args, tail);
+        }
+        let ops = self.operands(args)?;
+        self.open_code(name, &ops)?;
+        self.frame.release(mark);
+        if tail {
+            self.epilogue()?;
+        }
+        Ok(())
+    }
+
+    fn open_code(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        let n = ops.len();
+        let who = name;
+        match name.as_str() {
+            // ---- Equivalence and types: compare, then make a boolean.
+            "eq?" | "eqv?" => {
+                self.load2(ops)?;
+                self.a.cmp(rax, r10)?;
+                self.boolean(Cond::E)?;
+            }
+            "equal?" => {
+                self.load(Reg::Rdi, ops[0])?;
+                self.load(Reg::Rsi, ops[1])?;
+                self.call_service(svc::EQUAL_OFFSET)?;
+            }
+            "not" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.cmp(rax, FALSE as i32)?;
+                self.boolean(Cond::E)?;
+            }
+            "boolean?" => {
+                self.load(Reg::Rax, ops[0])?;
+                // #f and #t differ only in bit 3.
+                self.a.and(rax, !8i32)?;
+                self.a.cmp(rax, FALSE as i32)?;
+                self.boolean(Cond::E)?;
+            }
+            "null?" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.cmp(rax, NULL as i32)?;
+                self.boolean(Cond::E)?;
+            }
+            "procedure?" => self.tag_test(ops[0], TAG_CLOSURE)?,
+            "pair?" => self.tag_test(ops[0], TAG_PAIR)?,
+            "fixnum?" | "integer?" | "number?" => self.tag_test(ops[0], TAG_FIXNUM)?,
+            "char?" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.cmp(al, CHAR_TAG as i32)?;
+                self.boolean(Cond::E)?;
+            }
+            "string?" => self.object_test(ops[0], HEADER_STRING)?,
+            "vector?" => self.object_test(ops[0], HEADER_VECTOR)?,
+            "symbol?" => self.object_test(ops[0], HEADER_SYMBOL)?,
+            "bytevector?" => self.object_test(ops[0], HEADER_BYTEVECTOR)?,
+            "void" => self.a.mov(eax, VOID as u32)?,
+            "values" if n == 1 => self.load(Reg::Rax, ops[0])?,
+
+            // ---- Fixnum arithmetic: tagged values add and subtract as they are; overflow
+            // of the 61-bit range is overflow of the 64-bit operation.
+            "+" | "-" | "*" if n == 0 => {
+                let unit = if name.as_str() == "*" { 1 } else { 0 };
+                self.a.mov(eax, fixnum(unit) as u32)?;
+            }
+            "-" if n == 1 => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_fixnum(Reg::Rax, who)?;
+                let overflow = self.error_exit(ErrorKind::Overflow, Some(who), Some(Reg::Rax));
+                self.a.neg(rax)?;
+                self.a.jo(overflow)?;
+            }
+            "+" | "-" | "*" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_fixnum(Reg::Rax, who)?;
+                for &op in &ops[1..] {
+                    self.load(Reg::R10, op)?;
+                    self.check_fixnum(Reg::R10, who)?;
+                    let overflow = self.error_exit(ErrorKind::Overflow, Some(who), Some(Reg::R10));
+                    match name.as_str() {
+                        "+" => self.a.add(rax, r10)?,
+                        "-" => self.a.sub(rax, r10)?,
+                        _ => {
+                            self.a.sar(r10, FIXNUM_SHIFT)?;
+                            self.a.imul_2(rax, r10)?;
+                        }
+                    }
+                    self.a.jo(overflow)?;
+                }
+            }
+            "=" | "<" | ">" | "<=" | ">=" => {
+                let cond = match name.as_str() {
+                    "=" => Cond::E,
+                    "<" => Cond::L,
+                    ">" => Cond::G,
+                    "<=" => Cond::Le,
+                    _ => Cond::Ge,
+                };
+                self.compare_chain(ops, cond, who)?;
+            }
+            "zero?" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_fixnum(Reg::Rax, who)?;
+                self.a.test(rax, rax)?;
+                self.boolean(Cond::E)?;
+            }
+            "quotient" | "remainder" | "modulo" => self.division(name, ops)?,
+
+            // ---- Pairs and lists.
+            "cons" => {
+                self.load2(ops)?;
+                self.allocate(Reg::R11, 16)?;
+                self.a.mov(qword_ptr(r11), rax)?;
+                self.a.mov(qword_ptr(r11 + 8), r10)?;
+                self.a.lea(rax, qword_ptr(r11 + TAG_PAIR as i32))?;
+            }
+            "car" | "cdr" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_tag(Reg::Rax, TAG_PAIR, Reg::R10, who)?;
+                let offset = if name.as_str() == "car" { CAR } else { CDR };
+                self.a.mov(rax, qword_ptr(rax + offset))?;
+            }
+            "set-car!" | "set-cdr!" => {
+                self.load2(ops)?;
+                self.check_tag(Reg::Rax, TAG_PAIR, Reg::R11, who)?;
+                let offset = if name.as_str() == "set-car!" {
+                    CAR
+                } else {
+                    CDR
+                };
+                self.a.mov(qword_ptr(rax + offset), r10)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+            "list" => self.list(ops)?,
+
+            // ---- Vectors.
+            "vector" => {
+                self.allocate(Reg::R11, 8 + 8 * n as i32)?;
+                self.a.mov(r10, header(HEADER_VECTOR, n as u64))?;
+                self.a.mov(qword_ptr(r11), r10)?;
+                for (i, &op) in ops.iter().enumerate() {
+                    self.load(Reg::R10, op)?;
+                    self.a.mov(qword_ptr(r11 + (8 + 8 * i as i32)), r10)?;
+                }
+                self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
+            }
+            "make-vector" => {
+                self.load(Reg::Rax, ops[0])?;
+                match ops.get(1) {
+                    Some(&fill) => self.load(Reg::R10, fill)?,
+                    None => self.a.xor(r10d, r10d)?,
+                }
+                self.check_length(who)?;
+                self.a.lea(r11, qword_ptr(rax + 8))?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.store_header(HEADER_VECTOR)?;
+                self.a.mov(rcx, rax)?;
+                self.a.shr(rcx, FIXNUM_SHIFT)?;
+                self.a.lea(rdi, qword_ptr(rdx + 8))?;
+                self.a.mov(rax, r10)?;
+                self.a.rep().stosq()?;
+                self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+            }
+            "vector-length" => self.length(ops[0], HEADER_VECTOR, who)?,
+            "vector-ref" => {
+                self.load2(ops)?;
+                self.checked_index(HEADER_VECTOR, Reg::R11, who)?;
+                self.a.mov(rax, qword_ptr(rax + r10 + OBJECT_DATA))?;
+            }
+            "vector-set!" => {
+                self.load3(ops)?;
+                self.checked_index(HEADER_VECTOR, Reg::Rdx, who)?;
+                self.a.mov(qword_ptr(rax + r10 + OBJECT_DATA), r11)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+
+            // ---- Characters and strings (UTF-32, one 4-byte unit per character).
+            "char->integer" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_char(Reg::Rax, Reg::R10, who)?;
+                self.a.shr(rax, CHAR_SHIFT)?;
+                self.a.shl(rax, FIXNUM_SHIFT)?;
+            }
+            "integer->char" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_fixnum(Reg::Rax, who)?;
+                let bad = self.error_exit(ErrorKind::WrongType, Some(who), Some(Reg::Rax));
+                self.a.cmp(rax, fixnum(0x10ffff) as i32)?;
+                self.a.ja(bad)?;
+                self.a.lea(r10, qword_ptr(rax - fixnum(0xd800) as i32))?;
+                self.a.cmp(r10, fixnum(0x800) as i32)?;
+                self.a.jb(bad)?;
+                self.a.shl(rax, CHAR_SHIFT - FIXNUM_SHIFT)?;
+                self.a.or(rax, CHAR_TAG as i32)?;
+            }
+            "make-string" => {
+                self.load(Reg::Rax, ops[0])?;
+                match ops.get(1) {
+                    Some(&fill) => self.load(Reg::R10, fill)?,
+                    None => self.a.mov(r10d, character(' ') as u32)?,
+                }
+                self.check_length(who)?;
+                self.check_char(Reg::R10, Reg::R11, who)?;
+                // 8 + 4n bytes, rounded up to a word; rax holds 8n.
+                self.a.mov(r11, rax)?;
+                self.a.shr(r11, 1)?;
+                self.a.add(r11, 15)?;
+                self.a.and(r11, -8)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.store_header(HEADER_STRING)?;
+                self.a.mov(rcx, rax)?;
+                self.a.shr(rcx, FIXNUM_SHIFT)?;
+                self.a.lea(rdi, qword_ptr(rdx + 8))?;
+                self.a.mov(rax, r10)?;
+                self.a.shr(rax, CHAR_SHIFT)?;
+                self.a.rep().stosd()?;
+                self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+            }
+            "string-length" => self.length(ops[0], HEADER_STRING, who)?,
+            "string-ref" => {
+                self.load2(ops)?;
+                self.checked_index(HEADER_STRING, Reg::R11, who)?;
+                self.a.mov(r11, r10)?;
+                self.a.shr(r11, 1)?;
+                self.a.mov(eax, dword_ptr(rax + r11 + OBJECT_DATA))?;
+                self.a.shl(rax, CHAR_SHIFT)?;
+                self.a.or(rax, CHAR_TAG as i32)?;
+            }
+            "string-set!" => {
+                self.load3(ops)?;
+                self.checked_index(HEADER_STRING, Reg::Rdx, who)?;
+                self.check_char(Reg::R11, Reg::Rdx, who)?;
+                self.a.shr(r11, CHAR_SHIFT)?;
+                self.a.mov(rdx, r10)?;
+                self.a.shr(rdx, 1)?;
+                self.a.mov(dword_ptr(rax + rdx + OBJECT_DATA), r11d)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+            "symbol->string" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_object(Reg::Rax, HEADER_SYMBOL, Reg::R10, who)?;
+                self.a.mov(rax, qword_ptr(rax + OBJECT_DATA))?;
+            }
+            "string->symbol" => {
+                self.load(Reg::Rsi, ops[0])?;
+                self.check_object(Reg::Rsi, HEADER_STRING, Reg::R10, who)?;
+                self.a.mov(rdi, r15)?;
+                self.call_service(svc::STRING_TO_SYMBOL_OFFSET)?;
+            }
+
+            // ---- Bytevectors.
+            "make-bytevector" => {
+                self.load(Reg::Rax, ops[0])?;
+                match ops.get(1) {
+                    Some(&fill) => self.load(Reg::R10, fill)?,
+                    None => self.a.xor(r10d, r10d)?,
+                }
+                self.check_length(who)?;
+                self.check_byte(Reg::R10, who)?;
+                self.a.mov(r11, rax)?;
+                self.a.shr(r11, FIXNUM_SHIFT)?;
+                self.a.add(r11, 15)?;
+                self.a.and(r11, -8)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.store_header(HEADER_BYTEVECTOR)?;
+                self.a.mov(rcx, rax)?;
+                self.a.shr(rcx, FIXNUM_SHIFT)?;
+                self.a.lea(rdi, qword_ptr(rdx + 8))?;
+                self.a.mov(rax, r10)?;
+                self.a.shr(rax, FIXNUM_SHIFT)?;
+                self.a.rep().stosb()?;
+                self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+            }
+            "bytevector-length" => self.length(ops[0], HEADER_BYTEVECTOR, who)?,
+            "bytevector-u8-ref" => {
+                self.load2(ops)?;
+                self.checked_index(HEADER_BYTEVECTOR, Reg::R11, who)?;
+                self.a.mov(r11, r10)?;
+                self.a.shr(r11, FIXNUM_SHIFT)?;
+                self.a.movzx(eax, byte_ptr(rax + r11 + OBJECT_DATA))?;
+                self.a.shl(rax, FIXNUM_SHIFT)?;
+            }
+            "bytevector-u8-set!" => {
+                self.load3(ops)?;
+                self.checked_index(HEADER_BYTEVECTOR, Reg::Rdx, who)?;
+                self.check_byte(Reg::R11, who)?;
+                self.a.shr(r11, FIXNUM_SHIFT)?;
+                self.a.mov(rdx, r10)?;
+                self.a.shr(rdx, FIXNUM_SHIFT)?;
+                self.a.mov(byte_ptr(rax + rdx + OBJECT_DATA), r11b)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+
+            // ---- Boxes (made by convert_assignments; never ill-typed).
+            "$box" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.allocate(Reg::R11, 16)?;
+                self.a.mov(r10, header(HEADER_BOX, 1))?;
+                self.a.mov(qword_ptr(r11), r10)?;
+                self.a.mov(qword_ptr(r11 + 8), rax)?;
+                self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
+            }
+            "$unbox" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.mov(rax, qword_ptr(rax + OBJECT_DATA))?;
+            }
+            "$set-box!" => {
+                self.load2(ops)?;
+                self.a.mov(qword_ptr(rax + OBJECT_DATA), r10)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+
+            // ---- Output and the process. The optional port argument is evaluated but not
+            // used yet: output always goes to stdout.
+            "display" | "write" => {
+                self.load(Reg::Rsi, ops[0])?;
+                self.a.mov(rdi, r15)?;
+                self.a.mov(edx, u32::from(name.as_str() == "write"))?;
+                self.call_service(svc::PRINT_OFFSET)?;
+            }
+            "newline" => {
+                self.a.mov(rdi, r15)?;
+                self.a.mov(esi, character('\n') as u32)?;
+                self.a.xor(edx, edx)?;
+                self.call_service(svc::PRINT_OFFSET)?;
+            }
+            "exit" => {
+                let mut go = self.a.create_label();
+                let mut not_fixnum = self.a.create_label();
+                self.a.xor(edi, edi)?;
+                if let Some(&status) = ops.first() {
+                    self.load(Reg::Rax, status)?;
+                    self.a.test(al, 7)?;
+                    self.a.jnz(not_fixnum)?;
+                    self.a.mov(rdi, rax)?;
+                    self.a.sar(rdi, FIXNUM_SHIFT)?;
+                    self.a.jmp(go)?;
+                    self.bind(&mut not_fixnum)?;
+                    self.a.cmp(rax, FALSE as i32)?;
+                    self.a.jne(go)?;
+                    self.a.mov(edi, 1)?;
+                }
+                self.bind(&mut go)?;
+                self.call_service(svc::EXIT_OFFSET)?;
+                self.a.ud2()?;
+            }
+            "command-line" => {
+                self.a.mov(rdi, r15)?;
+                self.call_service(svc::COMMAND_LINE_OFFSET)?;
+            }
+            "error" | "assertion-violation" => {
+                // The irritant passed to the service is (message irritant ...).
+                self.list(&ops[1..])?;
+                self.a.mov(rcx, rax)?;
+                self.load(Reg::Rdx, ops[0])?;
+                let kind = if name.as_str() == "error" {
+                    ErrorKind::User
+                } else {
+                    ErrorKind::Assertion
+                };
+                self.a.mov(esi, kind as u32)?;
+                self.a.jmp(self.error_common)?;
+            }
+            _ => {
+                return Err(CompileError::new(format!(
+                    "the primitive `{name}` (with {n} arguments) is not supported by the backend yet"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn load2(&mut self, ops: &[Operand]) -> Result<(), CompileError> {
+        self.load(Reg::Rax, ops[0])?;
+        self.load(Reg::R10, ops[1])
+    }
+
+    fn load3(&mut self, ops: &[Operand]) -> Result<(), CompileError> {
+        self.load2(ops)?;
+        self.load(Reg::R11, ops[2])
+    }
+
+    /// `rax` := #t if `cond` holds for the last comparison, else #f (flags are preserved by
+    /// `mov`, so the comparison may come first).
+    fn boolean(&mut self, cond: Cond) -> Result<(), CompileError> {
+        self.a.mov(eax, FALSE as u32)?;
+        self.a.mov(r11d, TRUE as u32)?;
+        match cond {
+            Cond::E => self.a.cmove(eax, r11d)?,
+            Cond::L => self.a.cmovl(eax, r11d)?,
+            Cond::G => self.a.cmovg(eax, r11d)?,
+            Cond::Le => self.a.cmovle(eax, r11d)?,
+            Cond::Ge => self.a.cmovge(eax, r11d)?,
+        }
+        Ok(())
+    }
+
+    fn tag_test(&mut self, op: Operand, tag: u64) -> Result<(), CompileError> {
+        self.load(Reg::Rax, op)?;
+        self.a.mov(r10d, eax)?;
+        self.a.and(r10d, 7)?;
+        self.a.cmp(r10d, tag as i32)?;
+        self.boolean(Cond::E)
+    }
+
+    fn object_test(&mut self, op: Operand, kind: u64) -> Result<(), CompileError> {
+        let mut decided = self.a.create_label();
+        self.load(Reg::Rax, op)?;
+        self.a.mov(r10d, eax)?;
+        self.a.and(r10d, 7)?;
+        self.a.cmp(r10d, TAG_OBJECT as i32)?;
+        self.a.jne(decided)?;
+        self.a.cmp(byte_ptr(rax + OBJECT_HEADER), kind as i32)?;
+        self.bind(&mut decided)?;
+        self.boolean(Cond::E)
+    }
+
+    /// `(< a b c ...)`: true when every adjacent pair compares true.
+    fn compare_chain(
+        &mut self,
+        ops: &[Operand],
+        cond: Cond,
+        who: Symbol,
+    ) -> Result<(), CompileError> {
+        let mut fail = self.a.create_label();
+        let mut end = self.a.create_label();
+        if ops.len() == 1 {
+            self.load(Reg::Rax, ops[0])?;
+            self.check_fixnum(Reg::Rax, who)?;
+        }
+        for pair in ops.windows(2) {
+            self.load(Reg::Rax, pair[0])?;
+            self.load(Reg::R10, pair[1])?;
+            self.check_fixnum(Reg::Rax, who)?;
+            self.check_fixnum(Reg::R10, who)?;
+            self.a.cmp(rax, r10)?;
+            match cond {
+                Cond::E => self.a.jne(fail)?,
+                Cond::L => self.a.jge(fail)?,
+                Cond::G => self.a.jle(fail)?,
+                Cond::Le => self.a.jg(fail)?,
+                Cond::Ge => self.a.jl(fail)?,
+            }
+        }
+        self.a.mov(eax, TRUE as u32)?;
+        self.a.jmp(end)?;
+        self.bind(&mut fail)?;
+        self.a.mov(eax, FALSE as u32)?;
+        self.bind(&mut end)
+    }
+
+    fn division(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        self.load2(ops)?;
+        self.check_fixnum(Reg::Rax, name)?;
+        self.check_fixnum(Reg::R10, name)?;
+        let zero = self.error_exit(ErrorKind::DivisionByZero, Some(name), Some(Reg::Rax));
+        self.a.test(r10, r10)?;
+        self.a.jz(zero)?;
+        // Both operands are scaled by 8: the quotient comes out unscaled, the remainder
+        // scaled. The quotient of the smallest fixnum by -1 does not fit in a fixnum.
+        self.a.cqo()?;
+        self.a.idiv(r10)?;
+        match name.as_str() {
+            "quotient" => {
+                let overflow = self.error_exit(ErrorKind::Overflow, Some(name), Some(Reg::R10));
+                self.a.imul_3(rax, rax, 8)?;
+                self.a.jo(overflow)?;
+            }
+            "remainder" => self.a.mov(rax, rdx)?,
+            _ => {
+                // modulo takes the sign of the divisor.
+                let mut done = self.a.create_label();
+                self.a.mov(rax, rdx)?;
+                self.a.test(rax, rax)?;
+                self.a.jz(done)?;
+                self.a.mov(r11, rax)?;
+                self.a.xor(r11, r10)?;
+                self.a.jns(done)?;
+                self.a.add(rax, r10)?;
+                self.bind(&mut done)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&mut self, ops: &[Operand]) -> Result<(), CompileError> {
+        self.a.mov(eax, NULL as u32)?;
+        for &op in ops.iter().rev() {
+            self.load(Reg::R10, op)?;
+            self.allocate(Reg::R11, 16)?;
+            self.a.mov(qword_ptr(r11), r10)?;
+            self.a.mov(qword_ptr(r11 + 8), rax)?;
+            self.a.lea(rax, qword_ptr(r11 + TAG_PAIR as i32))?;
+        }
+        Ok(())
+    }
+
+    /// Checks that `rax` is a length: a fixnum in `0..MAX_LENGTH`.
+    fn check_length(&mut self, who: Symbol) -> Result<(), CompileError> {
+        self.check_fixnum(Reg::Rax, who)?;
+        let bad = self.error_exit(ErrorKind::WrongType, Some(who), Some(Reg::Rax));
+        self.a.mov(r11, fixnum(MAX_LENGTH as i64))?;
+        self.a.cmp(rax, r11)?;
+        self.a.jae(bad)?;
+        Ok(())
+    }
+
+    fn check_char(&mut self, reg: Reg, scratch: Reg, who: Symbol) -> Result<(), CompileError> {
+        let bad = self.error_exit(ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.mov(scratch.d(), reg.d())?;
+        self.a.and(scratch.d(), IMMEDIATE_MASK as i32)?;
+        self.a.cmp(scratch.d(), CHAR_TAG as i32)?;
+        self.a.jne(bad)?;
+        Ok(())
+    }
+
+    fn check_byte(&mut self, reg: Reg, who: Symbol) -> Result<(), CompileError> {
+        let bad = self.error_exit(ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.cmp(reg.q(), fixnum(255) as i32)?;
+        self.a.ja(bad)?;
+        Ok(())
+    }
+
+    /// Stores the header of a new object of `kind` at `[rdx]`, its length being the fixnum in
+    /// `rax`.
+    fn store_header(&mut self, kind: u64) -> Result<(), CompileError> {
+        self.a.mov(r11, rax)?;
+        self.a.shl(r11, HEADER_SHIFT - FIXNUM_SHIFT)?;
+        self.a.or(r11, kind as i32)?;
+        self.a.mov(qword_ptr(rdx), r11)?;
+        Ok(())
+    }
+
+    fn length(&mut self, op: Operand, kind: u64, who: Symbol) -> Result<(), CompileError> {
+        self.load(Reg::Rax, op)?;
+        self.check_object(Reg::Rax, kind, Reg::R10, who)?;
+        self.a.mov(rax, qword_ptr(rax + OBJECT_HEADER))?;
+        self.a.shr(rax, HEADER_SHIFT - FIXNUM_SHIFT)?;
+        self.a.and(rax, -8)?;
+        Ok(())
+    }
+
+    /// Checks that `rax` is an object of `kind` and `r10` an index into it.
+    fn checked_index(&mut self, kind: u64, scratch: Reg, who: Symbol) -> Result<(), CompileError> {
+        self.check_object(Reg::Rax, kind, scratch, who)?;
+        self.check_fixnum(Reg::R10, who)?;
+        let bad = self.error_exit(ErrorKind::IndexOutOfRange, Some(who), Some(Reg::R10));
+        let s = scratch.q();
+        self.a.mov(s, qword_ptr(rax + OBJECT_HEADER))?;
+        self.a.shr(s, HEADER_SHIFT - FIXNUM_SHIFT)?;
+        self.a.and(s, -8)?;
+        // Unsigned: a negative index is a huge one.
+        self.a.cmp(r10, s)?;
+        self.a.jae(bad)?;
+        Ok(())
+    }
+}

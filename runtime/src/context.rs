@@ -1,0 +1,45 @@
+//! The context block: the per-program state that generated code and the runtime share. It lives
+//! at the start of the image's data; generated code keeps its address in `r15` and the runtime
+//! services receive it as their first argument. The allocation pointer lives in `r14` while
+//! Scheme code runs and is written back to [`Context::heap_ptr`] around every service call.
+
+use crate::services::Services;
+use core::mem::offset_of;
+
+#[repr(C)]
+pub struct Context {
+    /// The services table the entry received.
+    pub services: *const Services,
+    /// The next free heap byte (8-byte aligned), valid while the runtime runs.
+    pub heap_ptr: u64,
+    /// The end of the heap: allocating past it is "out of memory".
+    pub heap_limit: u64,
+    /// Prologues compare `rsp` with this; below it is a stack overflow.
+    pub stack_limit: u64,
+    /// The initial stack pointer of the Scheme stack (16-byte aligned).
+    pub stack_top: u64,
+    /// The host stack pointer at entry, restored when the program returns.
+    pub saved_rsp: u64,
+    /// The interned symbols: a Scheme list, starting with the image's own symbols.
+    pub symbols: u64,
+    /// The mappings `init` made, for a later collector and for unmapping.
+    pub heap_base: u64,
+    pub stack_base: u64,
+}
+
+pub const SERVICES: i32 = offset_of!(Context, services) as i32;
+pub const HEAP_PTR: i32 = offset_of!(Context, heap_ptr) as i32;
+pub const HEAP_LIMIT: i32 = offset_of!(Context, heap_limit) as i32;
+pub const STACK_LIMIT: i32 = offset_of!(Context, stack_limit) as i32;
+pub const STACK_TOP: i32 = offset_of!(Context, stack_top) as i32;
+pub const SAVED_RSP: i32 = offset_of!(Context, saved_rsp) as i32;
+pub const SYMBOLS: i32 = offset_of!(Context, symbols) as i32;
+/// The size of the block, which the code generator reserves at the start of the data.
+pub const SIZE: usize = core::mem::size_of::<Context>();
+
+/// The heap every program gets (reserved lazily; there is no collector yet, issue 6).
+pub const HEAP_SIZE: usize = 4 << 30;
+/// The Scheme stack (reserved lazily); recursion deeper than this is a clean error.
+pub const STACK_SIZE: usize = 256 << 20;
+/// Room kept below the stack limit for runtime services and error reporting.
+pub const STACK_MARGIN: usize = 256 << 10;

@@ -1,0 +1,218 @@
+//! `display` and `write` of Scheme values, into a small buffer that goes out through the
+//! `write` service. Lists are walked iteratively along their cdrs; nesting in cars recurses
+//! (on the Scheme stack, which is large). Cycles are not detected yet.
+
+use crate::context::Context;
+use crate::object::{field, header_of, string_chars, tag};
+use crate::services::Services;
+use crate::value::*;
+
+/// The `print` service: `display`s `value` (or `write`s it when `write` is non-zero) to stdout.
+///
+/// # Safety
+/// `ctx` must be the running program's context and `value` a valid value.
+pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, write: u64) -> u64 {
+    let services = unsafe { &*(*ctx).services };
+    let mut out = Output::new(services, 1);
+    unsafe { print(&mut out, value, write != 0) };
+    out.flush();
+    VOID
+}
+
+/// Buffered output to a file descriptor.
+pub struct Output<'s> {
+    services: &'s Services,
+    fd: i32,
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl<'s> Output<'s> {
+    pub fn new(services: &'s Services, fd: i32) -> Output<'s> {
+        Output {
+            services,
+            fd,
+            buf: [0; 512],
+            len: 0,
+        }
+    }
+
+    pub fn bytes(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.len == self.buf.len() {
+                self.flush();
+            }
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+
+    pub fn text(&mut self, s: &str) {
+        self.bytes(s.as_bytes());
+    }
+
+    pub fn char(&mut self, c: char) {
+        let mut utf8 = [0; 4];
+        self.text(c.encode_utf8(&mut utf8));
+    }
+
+    pub fn integer(&mut self, n: i64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        let mut m = n.unsigned_abs();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            self.text("-");
+        }
+        self.bytes(&digits[i..]);
+    }
+
+    pub fn flush(&mut self) {
+        // SAFETY: the buffer holds `len` initialized bytes. Output errors are ignored, as
+        // Scheme's `display` has nowhere to report them yet.
+        unsafe { (self.services.write)(self.fd, self.buf.as_ptr(), self.len) };
+        self.len = 0;
+    }
+}
+
+/// Prints `v`.
+///
+/// # Safety
+/// `v` must be a valid value.
+pub unsafe fn print(out: &mut Output<'_>, v: u64, write: bool) {
+    match tag(v) {
+        TAG_FIXNUM => out.integer(v as i64 >> FIXNUM_SHIFT),
+        TAG_PAIR => unsafe { print_list(out, v, write) },
+        TAG_CLOSURE => out.text("#<procedure>"),
+        TAG_OBJECT => unsafe { print_object(out, v, write) },
+        _ => print_immediate(out, v, write),
+    }
+}
+
+fn print_immediate(out: &mut Output<'_>, v: u64, write: bool) {
+    match v {
+        FALSE => out.text("#f"),
+        TRUE => out.text("#t"),
+        NULL => out.text("()"),
+        VOID => out.text("#<unspecified>"),
+        EOF => out.text("#<eof>"),
+        _ if v & IMMEDIATE_MASK == CHAR_TAG => {
+            let c = char::from_u32((v >> CHAR_SHIFT) as u32).unwrap_or('\u{fffd}');
+            if !write {
+                return out.char(c);
+            }
+            out.text("#\\");
+            match c {
+                ' ' => out.text("space"),
+                '\n' => out.text("newline"),
+                '\t' => out.text("tab"),
+                '\r' => out.text("return"),
+                '\0' => out.text("nul"),
+                '\x7f' => out.text("delete"),
+                '\x07' => out.text("alarm"),
+                '\x08' => out.text("backspace"),
+                '\x1b' => out.text("esc"),
+                c if (c as u32) < 0x20 => {
+                    out.text("x");
+                    hex(out, c as u32);
+                }
+                c => out.char(c),
+            }
+        }
+        _ => out.text("#<unknown>"),
+    }
+}
+
+fn hex(out: &mut Output<'_>, n: u32) {
+    let digits = b"0123456789abcdef";
+    let mut started = false;
+    for shift in (0..8).rev() {
+        let d = (n >> (shift * 4)) & 15;
+        if d != 0 || started || shift == 0 {
+            started = true;
+            out.bytes(&[digits[d as usize]]);
+        }
+    }
+}
+
+unsafe fn print_list(out: &mut Output<'_>, mut v: u64, write: bool) {
+    out.text("(");
+    let mut first = true;
+    while tag(v) == TAG_PAIR {
+        if !first {
+            out.text(" ");
+        }
+        first = false;
+        unsafe {
+            print(out, field(v, CAR), write);
+            v = field(v, CDR);
+        }
+    }
+    if v != NULL {
+        out.text(" . ");
+        unsafe { print(out, v, write) };
+    }
+    out.text(")");
+}
+
+unsafe fn print_object(out: &mut Output<'_>, v: u64, write: bool) {
+    let (kind, len) = unsafe { header_of(v) };
+    let data = (v as i64 + OBJECT_DATA as i64) as *const u64;
+    match kind {
+        HEADER_STRING => {
+            let chars = unsafe { string_chars(v) };
+            if write {
+                out.text("\"");
+            }
+            for &c in chars {
+                let c = char::from_u32(c).unwrap_or('\u{fffd}');
+                match c {
+                    '"' if write => out.text("\\\""),
+                    '\\' if write => out.text("\\\\"),
+                    '\n' if write => out.text("\\n"),
+                    '\t' if write => out.text("\\t"),
+                    '\r' if write => out.text("\\r"),
+                    c => out.char(c),
+                }
+            }
+            if write {
+                out.text("\"");
+            }
+        }
+        HEADER_SYMBOL => unsafe {
+            for &c in string_chars(*data) {
+                out.char(char::from_u32(c).unwrap_or('\u{fffd}'));
+            }
+        },
+        HEADER_VECTOR => {
+            out.text("#(");
+            for i in 0..len {
+                if i > 0 {
+                    out.text(" ");
+                }
+                unsafe { print(out, *data.add(i), write) };
+            }
+            out.text(")");
+        }
+        HEADER_BYTEVECTOR => {
+            out.text("#vu8(");
+            let bytes = data as *const u8;
+            for i in 0..len {
+                if i > 0 {
+                    out.text(" ");
+                }
+                out.integer(i64::from(unsafe { *bytes.add(i) }));
+            }
+            out.text(")");
+        }
+        HEADER_BOX => out.text("#<box>"),
+        _ => out.text("#<object>"),
+    }
+}

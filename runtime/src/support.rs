@@ -1,0 +1,203 @@
+//! The services that set up a program and the primitives too large to open-code: `init` (heap
+//! and stack), `string->symbol` (interning), `command-line` and `equal?`.
+
+use crate::context::{self, Context};
+use crate::error::{ErrorKind, raise};
+use crate::object::{cons, field, header_of, make_string, string_chars, tag};
+use crate::sys;
+use crate::value::*;
+use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
+
+/// The `init` service: maps the heap and the Scheme stack and records them in `ctx`.
+/// Returns 0, or reports "out of memory" when the mappings fail.
+///
+/// Both mappings are reserved lazily (no swap is committed), so their size costs nothing until
+/// used. The stack's lowest [`context::STACK_MARGIN`] bytes are kept for the runtime's own
+/// frames: prologues treat reaching them as a stack overflow.
+///
+/// # Safety
+/// `ctx` must be the program's context with `services` set.
+pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
+    let rw = sys::PROT_READ | sys::PROT_WRITE;
+    let heap = sys::mmap_lazy(context::HEAP_SIZE, rw);
+    let stack = sys::mmap_lazy(context::STACK_SIZE, rw);
+    unsafe {
+        if heap < 0 || stack < 0 {
+            // No heap: report with an empty one.
+            (*ctx).heap_ptr = 0;
+            (*ctx).heap_limit = 0;
+            raise(ctx, ErrorKind::OutOfMemory, FALSE, FALSE);
+        }
+        (*ctx).heap_base = heap as u64;
+        (*ctx).heap_ptr = heap as u64;
+        (*ctx).heap_limit = heap as u64 + context::HEAP_SIZE as u64;
+        (*ctx).stack_base = stack as u64;
+        (*ctx).stack_limit = stack as u64 + context::STACK_MARGIN as u64;
+        (*ctx).stack_top = stack as u64 + context::STACK_SIZE as u64;
+    }
+    0
+}
+
+/// The `string->symbol` service: the symbol named by the string `s`, made if new.
+///
+/// # Safety
+/// `ctx` must be the running program's context and `s` a string.
+pub unsafe extern "sysv64" fn string_to_symbol_service(ctx: *mut Context, s: u64) -> u64 {
+    unsafe {
+        let name = string_chars(s);
+        let mut list = (*ctx).symbols;
+        while tag(list) == TAG_PAIR {
+            let symbol = field(list, CAR);
+            if string_chars(field(symbol, OBJECT_DATA)) == name {
+                return symbol;
+            }
+            list = field(list, CDR);
+        }
+        // A copy, so that mutating the argument later does not rename the symbol.
+        let copy = make_string(ctx, name.iter().copied());
+        let p = crate::object::allocate(ctx, 16);
+        *p = header(HEADER_SYMBOL, 1);
+        *p.add(1) = copy;
+        let symbol = p as u64 + TAG_OBJECT;
+        (*ctx).symbols = cons(ctx, symbol, (*ctx).symbols);
+        symbol
+    }
+}
+
+/// The `command-line` service: the program's arguments as a list of strings, the program's
+/// name first.
+///
+/// # Safety
+/// `ctx` must be the running program's context.
+pub unsafe extern "sysv64" fn command_line_service(ctx: *mut Context) -> u64 {
+    unsafe {
+        let mut count = 0usize;
+        let argv = ((*(*ctx).services).args)(&mut count);
+        let mut list = NULL;
+        for i in (0..count).rev() {
+            let arg = *argv.add(i);
+            let mut len = 0;
+            while *arg.add(len) != 0 {
+                len += 1;
+            }
+            let bytes = core::slice::from_raw_parts(arg, len);
+            // Arguments that are not UTF-8 get U+FFFD for each bad sequence.
+            let chars = Utf8Chars { bytes };
+            let n = chars.clone().count();
+            let s = make_string(
+                ctx,
+                CountedChars {
+                    inner: chars,
+                    left: n,
+                },
+            );
+            list = cons(ctx, s, list);
+        }
+        list
+    }
+}
+
+/// The `equal?` service: structural equality of pairs, vectors, strings and bytevectors.
+///
+/// # Safety
+/// Both values must be valid.
+pub unsafe extern "sysv64" fn equal_service(a: u64, b: u64) -> u64 {
+    if unsafe { equal(a, b) } { TRUE } else { FALSE }
+}
+
+unsafe fn equal(mut a: u64, mut b: u64) -> bool {
+    loop {
+        if a == b {
+            return true;
+        }
+        if tag(a) == TAG_PAIR && tag(b) == TAG_PAIR {
+            unsafe {
+                if !equal(field(a, CAR), field(b, CAR)) {
+                    return false;
+                }
+                a = field(a, CDR);
+                b = field(b, CDR);
+            }
+            continue;
+        }
+        if tag(a) != TAG_OBJECT || tag(b) != TAG_OBJECT {
+            return false;
+        }
+        let ((ka, la), (kb, lb)) = unsafe { (header_of(a), header_of(b)) };
+        if ka != kb || la != lb {
+            return false;
+        }
+        let data = |v: u64| (v as i64 + OBJECT_DATA as i64) as *const u8;
+        return match ka {
+            HEADER_STRING => unsafe { string_chars(a) == string_chars(b) },
+            HEADER_BYTEVECTOR => unsafe {
+                core::slice::from_raw_parts(data(a), la) == core::slice::from_raw_parts(data(b), lb)
+            },
+            HEADER_VECTOR => (0..la).all(|i| unsafe {
+                equal(
+                    *(data(a) as *const u64).add(i),
+                    *(data(b) as *const u64).add(i),
+                )
+            }),
+            _ => false,
+        };
+    }
+}
+
+#[derive(Clone)]
+struct Utf8Chars<'a> {
+    bytes: &'a [u8],
+}
+
+impl Iterator for Utf8Chars<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let chunk = self.bytes.utf8_chunks().next()?;
+        if let Some(c) = chunk.valid().chars().next() {
+            self.bytes = &self.bytes[c.len_utf8()..];
+            return Some(c as u32);
+        }
+        self.bytes = &self.bytes[chunk.invalid().len().max(1)..];
+        Some(0xfffd)
+    }
+}
+
+struct CountedChars<'a> {
+    inner: Utf8Chars<'a>,
+    left: usize,
+}
+
+impl Iterator for CountedChars<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        self.left = self.left.saturating_sub(1);
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.left, Some(self.left))
+    }
+}
+
+impl ExactSizeIterator for CountedChars<'_> {}
+
+/// The standalone executable's arguments, recorded by `_start`.
+static ARGC: AtomicUsize = AtomicUsize::new(0);
+static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Records the process's arguments for [`standalone_args`].
+pub fn set_standalone_args(argc: usize, argv: *const *const u8) {
+    ARGC.store(argc, Ordering::Relaxed);
+    ARGV.store(argv as *mut _, Ordering::Relaxed);
+}
+
+/// The standalone `args` service: the arguments the kernel gave the process.
+///
+/// # Safety
+/// `count` must be writable.
+pub unsafe extern "sysv64" fn standalone_args(count: *mut usize) -> *const *const u8 {
+    unsafe { *count = ARGC.load(Ordering::Relaxed) };
+    ARGV.load(Ordering::Relaxed)
+}

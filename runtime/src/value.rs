@@ -1,0 +1,74 @@
+//! The representation of Scheme values: one 64-bit word, tagged in its low three bits.
+//! The backend open-codes these layouts and the runtime reads them; both take the constants
+//! from here. ARCHITECTURE.md ("Values and calls") explains the choices.
+//!
+//! | low bits | what |
+//! |---|---|
+//! | `000` | fixnum: the value shifted left by 3 (61 bits; `+`/`-` are plain adds) |
+//! | `001` | pair: pointer + 1 to two words, car then cdr (no header) |
+//! | `010` | closure: pointer + 2 to a header, the code address, then the free variables |
+//! | `011` | other heap object: pointer + 3 to a header word giving type and length |
+//! | `110` | immediates: booleans, `()`, unspecified, eof, the unbound marker, characters |
+//! | `111` | header words (never a value; lets a collector scanning the heap spot objects) |
+
+/// Fixnums are stored shifted left by this many bits.
+pub const FIXNUM_SHIFT: u32 = 3;
+/// The smallest and largest fixnums.
+pub const FIXNUM_MIN: i64 = -(1 << 60);
+pub const FIXNUM_MAX: i64 = (1 << 60) - 1;
+
+pub const TAG_MASK: u64 = 7;
+pub const TAG_FIXNUM: u64 = 0;
+pub const TAG_PAIR: u64 = 1;
+pub const TAG_CLOSURE: u64 = 2;
+pub const TAG_OBJECT: u64 = 3;
+
+/// Immediates are identified by their low byte.
+pub const IMMEDIATE_MASK: u64 = 0xff;
+pub const FALSE: u64 = 0x06;
+pub const TRUE: u64 = 0x0e;
+pub const NULL: u64 = 0x16;
+pub const VOID: u64 = 0x1e;
+pub const EOF: u64 = 0x26;
+/// The value of a global variable that has not been defined yet.
+pub const UNBOUND: u64 = 0x2e;
+/// A character is its scalar value shifted left by [`CHAR_SHIFT`], with this low byte.
+pub const CHAR_TAG: u64 = 0x36;
+pub const CHAR_SHIFT: u32 = 8;
+
+/// A header word is `(length << HEADER_SHIFT) | type`. The length counts elements (words for
+/// vectors and closures' free variables, characters for strings, bytes for bytevectors).
+pub const HEADER_SHIFT: u32 = 8;
+pub const HEADER_TYPE_MASK: u64 = 0xff;
+pub const HEADER_VECTOR: u64 = 0x07;
+pub const HEADER_STRING: u64 = 0x0f;
+pub const HEADER_SYMBOL: u64 = 0x17;
+pub const HEADER_BYTEVECTOR: u64 = 0x1f;
+pub const HEADER_BOX: u64 = 0x27;
+pub const HEADER_CLOSURE: u64 = 0x2f;
+
+/// Byte offsets from a tagged pointer to its fields.
+pub const CAR: i32 = -1;
+pub const CDR: i32 = 7;
+pub const CLOSURE_HEADER: i32 = -2;
+pub const CLOSURE_CODE: i32 = 6;
+/// The first free variable; the others follow, one word each.
+pub const CLOSURE_FREE: i32 = 14;
+pub const OBJECT_HEADER: i32 = -3;
+/// The first element of a vector, string, bytevector; a symbol's name; a box's value.
+pub const OBJECT_DATA: i32 = 5;
+
+/// The fixnum representing `n` (which must be in range).
+pub const fn fixnum(n: i64) -> u64 {
+    (n << FIXNUM_SHIFT) as u64
+}
+
+/// The character `c`.
+pub const fn character(c: char) -> u64 {
+    ((c as u64) << CHAR_SHIFT) | CHAR_TAG
+}
+
+/// A header word.
+pub const fn header(kind: u64, length: u64) -> u64 {
+    (length << HEADER_SHIFT) | kind
+}

@@ -1,0 +1,113 @@
+//! End-to-end programs: each `tests/programs/NAME.sexp` runs through `loko --program` and,
+//! separately, through `loko --compile` plus running the executable. Both runs must print
+//! `NAME.out` on stdout and exit with the status in `NAME.status` (0 if absent); when
+//! `NAME.err` exists, every line of it must appear in stderr. `NAME.args` holds the program's
+//! arguments, one per line.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn loko() -> &'static str {
+    env!("CARGO_BIN_EXE_loko")
+}
+
+struct Expected {
+    stdout: String,
+    status: i32,
+    stderr_lines: Vec<String>,
+    args: Vec<String>,
+}
+
+fn expected(program: &Path) -> Expected {
+    let read = |ext: &str| std::fs::read_to_string(program.with_extension(ext)).ok();
+    Expected {
+        stdout: read("out").unwrap_or_default(),
+        status: read("status").map_or(0, |s| s.trim().parse().expect("a status number")),
+        stderr_lines: read("err")
+            .map(|s| s.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
+        args: read("args")
+            .map(|s| s.lines().map(str::to_owned).collect())
+            .unwrap_or_default(),
+    }
+}
+
+fn check(how: &str, program: &Path, expected: &Expected, output: &Output) -> Vec<String> {
+    let mut problems = Vec::new();
+    let name = program.display();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    if stdout != expected.stdout {
+        problems.push(format!(
+            "{name} ({how}): stdout\n--- expected\n{}--- got\n{stdout}--- stderr\n{stderr}",
+            expected.stdout
+        ));
+    }
+    if output.status.code() != Some(expected.status) {
+        problems.push(format!(
+            "{name} ({how}): exit status {:?}, expected {}\n{stderr}",
+            output.status, expected.status
+        ));
+    }
+    for line in &expected.stderr_lines {
+        if !stderr.contains(line.as_str()) {
+            problems.push(format!("{name} ({how}): stderr lacks {line:?}:\n{stderr}"));
+        }
+    }
+    problems
+}
+
+fn programs() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs");
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/programs exists")
+        .map(|entry| entry.expect("a directory entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "sexp"))
+        .collect();
+    programs.sort();
+    programs
+}
+
+#[test]
+fn programs_run_in_process_and_as_executables() {
+    let out_dir = std::env::temp_dir().join(format!("loko-programs-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).expect("a temporary directory");
+    let programs = programs();
+    assert!(programs.len() >= 10, "the program corpus is missing");
+    let mut problems = Vec::new();
+    for program in &programs {
+        let expected = expected(program);
+        let run = Command::new(loko())
+            .arg("--program")
+            .arg(program)
+            .args(&expected.args)
+            .output()
+            .expect("loko runs");
+        problems.extend(check("--program", program, &expected, &run));
+
+        let stem = program.file_stem().expect("a file name");
+        let executable = out_dir.join(stem);
+        let compiled = Command::new(loko())
+            .arg("--compile")
+            .arg(program)
+            .arg("--output")
+            .arg(&executable)
+            .output()
+            .expect("loko runs");
+        if !compiled.status.success() {
+            problems.push(format!(
+                "{}: --compile failed: {}",
+                program.display(),
+                String::from_utf8_lossy(&compiled.stderr)
+            ));
+            continue;
+        }
+        let run = Command::new(&executable)
+            .args(&expected.args)
+            .output()
+            .expect("the executable runs");
+        problems.extend(check("--compile", program, &expected, &run));
+    }
+    let _ = std::fs::remove_dir_all(&out_dir);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,0 +1,23 @@
+;; Fixnum arithmetic and comparisons, printed one per line.
+(program
+  (letrec ([show (lambda (x) (begin ((primitive write) x) ((primitive newline))))])
+    (begin
+      (show ((primitive +) (quote 1) (quote 2) (quote 3)))
+      (show ((primitive -) (quote 10) (quote 20)))
+      (show ((primitive -) (quote 7)))
+      (show ((primitive *) (quote 6) (quote -7)))
+      (show ((primitive *)))
+      (show ((primitive quotient) (quote 17) (quote -5)))
+      (show ((primitive remainder) (quote 17) (quote -5)))
+      (show ((primitive modulo) (quote 17) (quote -5)))
+      (show ((primitive modulo) (quote -17) (quote 5)))
+      (show ((primitive <) (quote 1) (quote 2) (quote 3)))
+      (show ((primitive <) (quote 1) (quote 3) (quote 2)))
+      (show ((primitive >=) (quote 3) (quote 3)))
+      (show ((primitive =) (quote 4) (quote 4)))
+      (show ((primitive zero?) (quote 0)))
+      (show ((primitive +) (quote 1152921504606846975) (quote 0)))
+      (show ((primitive -) (quote -1152921504606846976) (quote 0)))
+      (show (if ((primitive <) (quote 2) (quote 1)) (quote yes) (quote no)))
+      (show ((primitive not) (quote #f)))
+      (show ((primitive eq?) (quote a) (quote a))))))

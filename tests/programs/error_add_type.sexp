@@ -1,0 +1,2 @@
+;; Adding a string.
+(program ((primitive +) (quote 1) (quote "a")))

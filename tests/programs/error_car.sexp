@@ -1,0 +1,2 @@
+;; car of a non-pair.
+(program ((primitive car) (quote 5)))

@@ -1,0 +1,2 @@
+;; Division by zero.
+(program ((primitive quotient) (quote 1) (quote 0)))

@@ -1,0 +1,2 @@
+;; Calling a non-procedure.
+(program ((quote 5) (quote 1)))

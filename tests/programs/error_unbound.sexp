@@ -1,0 +1,2 @@
+;; Reference to an undefined global variable.
+(program ((primitive display) (global nowhere)))

@@ -1,0 +1,7 @@
+;; Non-tail recursion: fib(25).
+(program
+  (letrec ([fib (lambda (n)
+                  (if ((primitive <) n (quote 2))
+                      n
+                      ((primitive +) (fib ((primitive -) n (quote 1))) (fib ((primitive -) n (quote 2))))))])
+    (begin ((primitive write) (fib (quote 25))) ((primitive newline)))))

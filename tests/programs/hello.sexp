@@ -1,0 +1,2 @@
+;; Output of a string and a newline.
+(program (begin ((primitive display) (quote "Hello, world!")) ((primitive newline))))
