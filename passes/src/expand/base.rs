@@ -31,6 +31,9 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
     ("letrec*", CoreForm::LetrecStar),
     ("syntax-rules", CoreForm::SyntaxRules),
     ("identifier-syntax", CoreForm::IdentifierSyntax),
+    ("include", CoreForm::Include),
+    ("include-ci", CoreForm::IncludeCi),
+    ("cond-expand", CoreForm::CondExpand),
 ];
 
 const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];

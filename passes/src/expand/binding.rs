@@ -35,6 +35,11 @@ pub enum CoreForm {
     LetrecStar,
     SyntaxRules,
     IdentifierSyntax,
+    /// R7RS `include`, `include-ci` and `cond-expand` in a body or expression: they splice in
+    /// forms (read from files, or chosen by features).
+    Include,
+    IncludeCi,
+    CondExpand,
     /// Keywords that only mean something inside other forms: `else`, `=>`, `...`, `_`,
     /// `unquote`, `unquote-splicing`.
     Auxiliary,

@@ -217,6 +217,18 @@ impl Expander<'_> {
                         }
                         break;
                     }
+                    Some((
+                        keyword,
+                        Binding::Core(
+                            form @ (CoreForm::Include | CoreForm::IncludeCi | CoreForm::CondExpand),
+                        ),
+                    )) => {
+                        let forms = self.splice(form, &keyword, &stx)?;
+                        for form in forms.into_iter().rev() {
+                            work.push_front((form, self.chain.clone(), splice.clone()));
+                        }
+                        break;
+                    }
                     Some((keyword, Binding::Core(CoreForm::Begin))) => {
                         let args = self.form_args(&keyword, &stx)?;
                         for form in args.iter().rev() {

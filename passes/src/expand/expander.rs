@@ -50,6 +50,8 @@ pub struct Expander<'l> {
     pub global_names: HashSet<Symbol>,
     /// Where each global variable was first assigned (exported variables must not be).
     pub assigned: HashMap<BindingId, Option<Span>>,
+    /// The variables exported by the libraries expanded so far: immutable everywhere.
+    pub exported: HashSet<BindingId>,
 }
 
 impl<'l> Expander<'l> {
@@ -75,6 +77,7 @@ impl<'l> Expander<'l> {
             underscore,
             global_names: HashSet::new(),
             assigned: HashMap::new(),
+            exported: HashSet::new(),
         };
         expander.base = super::base::install(&mut expander)?;
         Ok(expander)

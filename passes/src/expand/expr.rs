@@ -190,6 +190,20 @@ impl Expander<'_> {
                     keyword.name.as_str()
                 ),
             )),
+            CoreForm::Include | CoreForm::IncludeCi | CoreForm::CondExpand => {
+                let forms = self.splice(form, keyword, stx)?;
+                if forms.is_empty() {
+                    return Err(self.error(
+                        stx.span(),
+                        format!("`{}` gives no expression here", keyword.name.as_str()),
+                    ));
+                }
+                let mut exprs = Vec::with_capacity(forms.len());
+                for form in &forms {
+                    exprs.push(self.expr(form)?);
+                }
+                Ok(self.seq(exprs))
+            }
             CoreForm::SyntaxRules | CoreForm::IdentifierSyntax => Err(self.error(
                 stx.span(),
                 format!(
@@ -232,7 +246,9 @@ impl Expander<'_> {
                 Ok(self.arena.expr_set(var, value))
             }
             Binding::Global { name, unit } => {
-                if unit != self.unit {
+                // Another unit's variable can be named here only through a macro of that unit
+                // (which may assign it) or by importing it (which may not).
+                if unit != self.unit && self.exported.contains(&binding) {
                     return Err(self.error(
                         target.span,
                         format!("cannot assign imported variable `{}`", target.name.as_str()),

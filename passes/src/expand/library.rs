@@ -89,7 +89,17 @@ impl Expander<'_> {
         }
         let is_library = |s: &Syntax| matches!(symbol_head(s), Some("library" | "define-library"));
         if syntax.first().is_some_and(is_library) {
-            for form in &syntax {
+            // Each library gets a scope of its own: they share nothing but the file.
+            let mut separate = Vec::with_capacity(forms.len());
+            for &form in forms {
+                let scope = self.fresh_scope();
+                separate.push((
+                    scope,
+                    from_datum(datums, form, &Rc::from(vec![scope]), false)?,
+                ));
+            }
+            for (scope, form) in &separate {
+                let (scope, form) = (*scope, form);
                 if !is_library(form) {
                     return Err(
                         self.error(form.span(), "a library file may contain only libraries")
@@ -279,6 +289,8 @@ impl Expander<'_> {
                 ));
             }
         }
+        self.exported
+            .extend(exports.names.iter().map(|&(_, binding)| binding));
         let root = self.arena.program_program(body);
         let unit_name = if parts.name.is_empty() {
             "program".to_owned()

@@ -2,9 +2,10 @@
 //! `include-ci`, `include-library-declarations`, `cond-expand`) gathered into the same
 //! [`Parts`] an R6RS library has.
 
+use super::binding::CoreForm;
 use super::expander::Expander;
 use super::library::{Parts, is_builtin};
-use super::syntax::{ScopeSet, Syntax, from_datum};
+use super::syntax::{Ident, ScopeSet, Syntax, from_datum};
 use ir::datum::{Datum, Datums};
 use ir::source::{Diagnostic, SourceFile};
 use std::collections::VecDeque;
@@ -23,6 +24,32 @@ pub const FEATURES: &[&str] = &[
 ];
 
 impl Expander<'_> {
+    /// The forms an `include`, `include-ci` or `cond-expand` form in a body or expression
+    /// stands for. Included files are found relative to the file of the `include` form, and
+    /// their identifiers get the scopes of the `include` keyword.
+    pub fn splice(
+        &mut self,
+        form: CoreForm,
+        keyword: &Ident,
+        stx: &Syntax,
+    ) -> Result<Vec<Syntax>, Diagnostic> {
+        let args = self.form_args(keyword, stx)?.to_vec();
+        if form == CoreForm::CondExpand {
+            return self.cond_expand(&args);
+        }
+        let from = match stx.span().or(keyword.span) {
+            Some(span) => SourceFile::get(span.file).name.clone(),
+            None => ".".to_owned(),
+        };
+        let mut forms = Vec::new();
+        for name in &args {
+            let (_, included) =
+                self.include(&from, name, &keyword.scopes, form == CoreForm::IncludeCi)?;
+            forms.extend(included);
+        }
+        Ok(forms)
+    }
+
     pub fn define_library_parts(&mut self, path: &str, form: &Syntax) -> Result<Parts, Diagnostic> {
         let Some([_, name, declarations @ ..]) = form.as_list() else {
             return Err(self.error(
@@ -88,7 +115,7 @@ impl Expander<'_> {
     }
 
     /// Reads the file an `include` names (relative to the including file), as syntax.
-    fn include(
+    pub fn include(
         &mut self,
         from: &str,
         name: &Syntax,

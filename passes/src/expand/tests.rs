@@ -761,3 +761,76 @@ fn random_programs_never_panic() {
     }
     assert!(expanded > 0, "no random program expanded at all");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Libraries (in memory; the fixtures on disk are in tests/expand/).
+
+#[test]
+fn library_macro_may_assign_its_unexported_variable() {
+    let counter = "(library (counter) (export bump! count)
+                     (import (rnrs))
+                     (define n 0)
+                     (define (count) n)
+                     (define-syntax bump! (syntax-rules () ((_) (set! n (+ n 1))))))";
+    expect![[r#"
+        ;; unit (counter)
+        (program (begin (set-global! counter::n (quote 0))
+                   (set-global! counter::count (lambda () (global counter::n)))))
+        ;; unit program
+        (program (begin (set-global! counter::n ((primitive +) (global counter::n) (quote 1)))
+                   ((global counter::count))))
+    "#]]
+    .assert_eq(&expand_files(
+        "(import (rnrs) (counter)) (bump!) (count)",
+        &[("counter.sls", counter)],
+    ));
+}
+
+#[test]
+fn import_sets_rename_prefix_except_and_versions() {
+    let lib = "(library (a b (1 2)) (export x y z) (import (rnrs base (6)))
+                 (define x 1) (define y 2) (define z 3))";
+    expect![[r#"
+        ;; unit (a b)
+        (program (begin (set-global! a/b::x (quote 1))
+                   (set-global! a/b::y (quote 2))
+                   (set-global! a/b::z (quote 3))))
+        ;; unit program
+        (program ((primitive list) (global a/b::x) (global a/b::y) (global a/b::z)))
+    "#]].assert_eq(&expand_files(
+        "(import (rnrs) (rename (except (prefix (a b (1)) p:) p:z) (p:x ex)) (for (only (a b) z) run))
+         (list ex p:y z)",
+        &[("a/b.sls", lib)],
+    ));
+}
+
+#[test]
+fn several_libraries_in_one_file() {
+    let text = "(library (one) (export v) (import (rnrs)) (define v 1))
+                (library (two) (export w) (import (rnrs) (one)) (define w (+ v 1)))";
+    expect![[r#"
+        ;; unit (one)
+        (program (set-global! one::v (quote 1)))
+        ;; unit (two)
+        (program (set-global! two::w ((primitive +) (global one::v) (quote 1))))
+    "#]]
+    .assert_eq(&expand_files(text, &[]));
+}
+
+#[test]
+fn include_and_cond_expand_in_a_program_body() {
+    let included = "(define from-file 1) (display from-file)";
+    expect![[r#"
+        (program (begin (set-global! program::from-file (quote 1))
+                   ((primitive display) (global program::from-file))
+                   (set-global! program::v (quote yes))
+                   ((primitive display) (quote 2))))
+    "#]]
+    .assert_eq(&expand_files(
+        "(import (scheme base))
+         (include \"part.scm\")
+         (cond-expand (no-such-feature (define v 'no)) ((and r7rs loko) (define v 'yes)))
+         (display (cond-expand ((not r7rs) 1) (else 2)))",
+        &[("part.scm", included)],
+    ));
+}
