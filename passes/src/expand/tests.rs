@@ -754,12 +754,52 @@ fn random_programs_never_panic() {
             random_form(&mut rng, 5, &mut text);
             text.push('\n');
         }
-        // Any outcome but a panic (or an unverifiable unit) is fine.
-        if expands(&text) {
+        // Any outcome but a panic (or an unverifiable unit) is fine; errors have locations.
+        let out = expand_files(&text, &[]);
+        if !out.contains("error:") {
             expanded += 1;
+        } else {
+            assert!(
+                has_location(&out),
+                "a diagnostic without a location for\n{text}\n{out}"
+            );
         }
     }
     assert!(expanded > 0, "no random program expanded at all");
+}
+
+#[test]
+fn random_libraries_and_import_sets_never_panic() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let library = "(library (lib) (export v) (import (rnrs)) (define v 1))";
+    for _ in 0..1_000 {
+        let mut text = String::new();
+        let mut form = String::new();
+        random_form(&mut rng, 4, &mut form);
+        text.push_str(match rng.below(3) {
+            0 => "(import ",
+            1 => "(library (x) ",
+            _ => "(define-library (x) ",
+        });
+        text.push_str(&form);
+        text.push_str(")\n");
+        random_form(&mut rng, 3, &mut text);
+        // Whatever happens must be a result, not a panic; an error must have a location.
+        let out = expand_files(&text, &[("lib.sls", library)]);
+        if out.contains("error:") {
+            assert!(
+                has_location(&out),
+                "a diagnostic without a location for\n{text}\n{out}"
+            );
+        }
+    }
+}
+
+/// Whether a diagnostic starts with `file:line:col: `.
+fn has_location(diagnostic: &str) -> bool {
+    let first = diagnostic.lines().next().unwrap_or("");
+    let parts: Vec<&str> = first.splitn(4, ':').collect();
+    parts.len() == 4 && parts[1].parse::<u32>().is_ok() && parts[2].parse::<u32>().is_ok()
 }
 
 // ---------------------------------------------------------------------------------------------
