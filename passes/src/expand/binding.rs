@@ -6,7 +6,7 @@
 //! which is what lets a macro exported by one library refer to that library's unexported
 //! helpers: the template's identifiers keep the library's scopes.
 
-use super::syntax::{Ident, ScopeSet, is_subset};
+use super::syntax::{Ident, Scope, ScopeSet, is_subset};
 use super::syntax_rules::Transformer;
 use ir::source::Span;
 use ir::symbol::Symbol;
@@ -63,10 +63,20 @@ pub enum Binding {
 }
 
 /// The binding table.
+///
+/// Each binding is filed under its name and the newest scope of its scope set (as Racket files
+/// bindings in their scopes): an identifier can only refer to bindings filed under one of its
+/// own scopes, so resolving looks at a few short lists instead of every binding of a common
+/// name like `x` or `loop`.
 #[derive(Default)]
 pub struct Bindings {
-    by_name: HashMap<Symbol, Vec<(ScopeSet, BindingId)>>,
+    by_key: HashMap<(Symbol, Scope), Vec<(ScopeSet, BindingId)>>,
     bindings: Vec<Binding>,
+}
+
+/// The scope a binding with `scopes` is filed under.
+fn key_scope(scopes: &[Scope]) -> Scope {
+    scopes.last().copied().unwrap_or(Scope(0))
 }
 
 /// How resolving an identifier went.
@@ -90,7 +100,7 @@ impl Bindings {
 
     /// Binds `name` with exactly `scopes` to `binding`, replacing a binding with the same scopes.
     pub fn bind(&mut self, name: Symbol, scopes: ScopeSet, binding: BindingId) {
-        let entries = self.by_name.entry(name).or_default();
+        let entries = self.by_key.entry((name, key_scope(&scopes))).or_default();
         match entries.iter_mut().find(|(s, _)| *s == scopes) {
             Some(entry) => entry.1 = binding,
             None => entries.push((scopes, binding)),
@@ -100,9 +110,9 @@ impl Bindings {
     /// Every name bound with exactly `scopes`, sorted by name.
     pub fn bound_with(&self, scopes: &ScopeSet) -> Vec<(Symbol, BindingId)> {
         let mut out: Vec<(Symbol, BindingId)> = self
-            .by_name
+            .by_key
             .iter()
-            .filter_map(|(name, entries)| {
+            .filter_map(|((name, _), entries)| {
                 entries
                     .iter()
                     .find(|(s, _)| s == scopes)
@@ -115,7 +125,7 @@ impl Bindings {
 
     /// The binding recorded for exactly this identifier's scopes, if any.
     pub fn exact(&self, id: &Ident) -> Option<BindingId> {
-        let entries = self.by_name.get(&id.name)?;
+        let entries = self.by_key.get(&(id.name, key_scope(&id.scopes)))?;
         entries
             .iter()
             .find(|(s, _)| *s == id.scopes)
@@ -123,25 +133,21 @@ impl Bindings {
     }
 
     pub fn resolve(&self, id: &Ident) -> Resolved {
-        let Some(entries) = self.by_name.get(&id.name) else {
-            return Resolved::Unbound;
-        };
-        let mut best: Option<&(ScopeSet, BindingId)> = None;
-        for entry in entries {
-            if !is_subset(&entry.0, &id.scopes) {
-                continue;
-            }
-            if best.is_none_or(|b| b.0.len() < entry.0.len()) {
-                best = Some(entry);
+        // The candidates: bindings filed under one of the identifier's scopes whose scope set
+        // is a subset of the identifier's.
+        let mut candidates: Vec<&(ScopeSet, BindingId)> = Vec::new();
+        for &scope in id.scopes.iter() {
+            if let Some(entries) = self.by_key.get(&(id.name, scope)) {
+                candidates.extend(entries.iter().filter(|e| is_subset(&e.0, &id.scopes)));
             }
         }
-        let Some(best) = best else {
+        let Some(best) = candidates.iter().copied().max_by_key(|e| e.0.len()) else {
             return Resolved::Unbound;
         };
         // The best candidate must contain every other candidate, or the reference is ambiguous.
-        let ambiguous = entries
+        let ambiguous = candidates
             .iter()
-            .any(|e| is_subset(&e.0, &id.scopes) && e.1 != best.1 && !is_subset(&e.0, &best.0));
+            .any(|e| e.1 != best.1 && !is_subset(&e.0, &best.0));
         if ambiguous {
             Resolved::Ambiguous
         } else {
