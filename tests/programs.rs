@@ -3,6 +3,9 @@
 //! `NAME.out` on stdout and exit with the status in `NAME.status` (0 if absent); when
 //! `NAME.err` exists, every line of it must appear in stderr. `NAME.args` holds the program's
 //! arguments, one per line.
+//!
+//! `tests/programs/bad/NAME.sexp` are programs the compiler must reject with a diagnostic
+//! (exit status 1, every line of `NAME.err` in stderr) — never a panic.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -110,4 +113,42 @@ fn programs_run_in_process_and_as_executables() {
     }
     let _ = std::fs::remove_dir_all(&out_dir);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn unsupported_programs_are_diagnostics() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/bad");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).expect("tests/programs/bad exists") {
+        let program = entry.expect("a directory entry").path();
+        if program.extension().is_none_or(|e| e != "sexp") {
+            continue;
+        }
+        count += 1;
+        let expected = expected(&program);
+        for how in ["--program", "--compile"] {
+            let output = Command::new(loko())
+                .arg(how)
+                .arg(&program)
+                .arg("--output")
+                .arg(std::env::temp_dir().join("loko-bad-program-never-written"))
+                .output()
+                .expect("loko runs");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(
+                output.status.code(),
+                Some(1),
+                "{}: {stderr}",
+                program.display()
+            );
+            for line in &expected.stderr_lines {
+                assert!(
+                    stderr.contains(line.as_str()),
+                    "{}: {stderr}",
+                    program.display()
+                );
+            }
+        }
+    }
+    assert!(count >= 3);
 }

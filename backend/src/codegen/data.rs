@@ -8,7 +8,7 @@ use ir::datum::{Datum, DatumId, Datums};
 use ir::number::Number;
 use ir::symbol::Symbol;
 use runtime::value::*;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// A value as the code generator knows it: an immediate, or a static object at a data offset
 /// (the value is the object's address plus its tag).
@@ -25,6 +25,12 @@ pub struct Data {
     globals: HashMap<Symbol, u64>,
     symbols: HashMap<Symbol, u64>,
     symbol_order: Vec<u64>,
+    /// The constants being converted, to detect cycles.
+    in_progress: HashSet<DatumId>,
+}
+
+fn cyclic() -> CompileError {
+    CompileError::new("cyclic constants (datum labels) are not supported yet")
 }
 
 impl Data {
@@ -122,12 +128,25 @@ impl Data {
     }
 
     /// The value of a quoted datum. Lists are built along their cdrs without recursion.
+    /// Cyclic data (from datum labels) is reported rather than followed forever.
     pub fn constant(&mut self, datums: &Datums, id: DatumId) -> Result<Value, CompileError> {
+        if !self.in_progress.insert(id) {
+            return Err(cyclic());
+        }
+        let value = self.constant_inner(datums, id);
+        self.in_progress.remove(&id);
+        value
+    }
+
+    fn constant_inner(&mut self, datums: &Datums, id: DatumId) -> Result<Value, CompileError> {
         let mut items = Vec::new();
         let mut tail = id;
         while let Datum::Pair(car, cdr) = datums.get(tail) {
             items.push(*car);
             tail = *cdr;
+            if tail == id || items.len() > datums.len() {
+                return Err(cyclic());
+            }
         }
         if !items.is_empty() {
             let mut value = self.constant(datums, tail)?;
@@ -145,9 +164,10 @@ impl Data {
             Datum::Number(Number::Fixnum(n)) if (FIXNUM_MIN..=FIXNUM_MAX).contains(n) => {
                 Value::Immediate(fixnum(*n))
             }
-            Datum::Number(n) => {
+            Datum::Number(_) => {
                 return Err(CompileError::new(format!(
-                    "the constant {n:?} is not supported yet (only fixnums are)"
+                    "the constant {} is not supported yet (only fixnums are)",
+                    ir::writer::write(datums, id)
                 )));
             }
             Datum::String(s) => self.string(s),

@@ -247,6 +247,19 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
+    /// Like [`Gen::check_fixnum`] for `reg` loaded from `op`: a fixnum constant needs no check.
+    pub fn check_fixnum_operand(
+        &mut self,
+        reg: Reg,
+        op: Operand,
+        who: Symbol,
+    ) -> Result<(), CompileError> {
+        match op {
+            Operand::Value(Value::Immediate(v)) if v & TAG_MASK == TAG_FIXNUM => Ok(()),
+            _ => self.check_fixnum(reg, who),
+        }
+    }
+
     /// Jumps to an error exit unless `reg` has the pointer tag `tag` (`scratch` is clobbered).
     pub fn check_tag(
         &mut self,

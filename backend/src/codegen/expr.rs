@@ -138,8 +138,8 @@ impl Gen<'_> {
             self.load(Reg::R10, ops[1])?;
             self.frame.release(mark);
             if name.as_str() != "eq?" {
-                self.check_fixnum(Reg::Rax, name)?;
-                self.check_fixnum(Reg::R10, name)?;
+                self.check_fixnum_operand(Reg::Rax, ops[0], name)?;
+                self.check_fixnum_operand(Reg::R10, ops[1], name)?;
             }
             self.a.cmp(rax, r10)?;
             match name.as_str() {

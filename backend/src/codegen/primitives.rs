@@ -125,10 +125,10 @@ impl Gen<'_> {
             }
             "+" | "-" | "*" => {
                 self.load(Reg::Rax, ops[0])?;
-                self.check_fixnum(Reg::Rax, who)?;
+                self.check_fixnum_operand(Reg::Rax, ops[0], who)?;
                 for &op in &ops[1..] {
                     self.load(Reg::R10, op)?;
-                    self.check_fixnum(Reg::R10, who)?;
+                    self.check_fixnum_operand(Reg::R10, op, who)?;
                     let overflow = self.error_exit(ErrorKind::Overflow, Some(who), Some(Reg::R10));
                     match name.as_str() {
                         "+" => self.a.add(rax, r10)?,
@@ -484,8 +484,8 @@ impl Gen<'_> {
         for pair in ops.windows(2) {
             self.load(Reg::Rax, pair[0])?;
             self.load(Reg::R10, pair[1])?;
-            self.check_fixnum(Reg::Rax, who)?;
-            self.check_fixnum(Reg::R10, who)?;
+            self.check_fixnum_operand(Reg::Rax, pair[0], who)?;
+            self.check_fixnum_operand(Reg::R10, pair[1], who)?;
             self.a.cmp(rax, r10)?;
             match cond {
                 Cond::E => self.a.jne(fail)?,
@@ -504,8 +504,8 @@ impl Gen<'_> {
 
     fn division(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
         self.load2(ops)?;
-        self.check_fixnum(Reg::Rax, name)?;
-        self.check_fixnum(Reg::R10, name)?;
+        self.check_fixnum_operand(Reg::Rax, ops[0], name)?;
+        self.check_fixnum_operand(Reg::R10, ops[1], name)?;
         let zero = self.error_exit(ErrorKind::DivisionByZero, Some(name), Some(Reg::Rax));
         self.a.test(r10, r10)?;
         self.a.jz(zero)?;

@@ -8,7 +8,7 @@ use super::CompileError;
 use super::emit::{ARG_REGS, Gen, Loc, Reg};
 use super::frame::{FIXED_SLOTS, Frame, frame_bound};
 use iced_x86::code_asm::*;
-use ir::lang::explicit_tails::{Clause, Code, CodeId, ExprId};
+use ir::lang::explicit_tails::{Clause, Code, CodeId, Expr, ExprId};
 use ir::var::Var;
 use runtime::context as ctx;
 use runtime::error::ErrorKind;
@@ -89,7 +89,21 @@ impl Gen<'_> {
             self.locs.insert(x, Loc::Free(i));
         }
         self.expr(body)?;
-        self.epilogue()
+        if !self.ends_in_transfer(body) {
+            self.epilogue()?;
+        }
+        Ok(())
+    }
+
+    /// Whether `e`'s code ends by leaving the procedure (a tail call, or a primitive in tail
+    /// position, which returns itself), so no epilogue need follow.
+    fn ends_in_transfer(&self, e: ExprId) -> bool {
+        match &self.arena[e] {
+            Expr::TailCall { .. } => true,
+            Expr::Seq { value, .. } => self.ends_in_transfer(*value),
+            Expr::Let { body, .. } | Expr::Closures { body, .. } => self.ends_in_transfer(*body),
+            _ => false,
+        }
     }
 
     /// Returns the value in `rax` to the caller.

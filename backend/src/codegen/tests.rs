@@ -50,7 +50,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 00000000000000C6h
+            jne short 00000000000000BBh
             sub rsp,48h
             cmp rsp,[r15+18h]
             jb 1
@@ -58,23 +58,15 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             test al,7
-            jne short 00000000000000CCh
+            jne short 00000000000000C1h
             mov r10d,8
-            test r10b,7
-            jne short 00000000000000DDh
             add rax,r10
-            jo short 00000000000000EEh
-            add rsp,48h
-            ret
+            jo short 00000000000000D2h
             add rsp,48h
             ret
             shl rsi,3
-            jmp short 00000000000000FFh
+            jmp short 00000000000000E3h
             mov rcx,rax
-            mov esi,1
-            lea rdx,[r15+5Bh]
-            jmp 0000000000000025h
-            mov rcx,r10
             mov esi,1
             lea rdx,[r15+5Bh]
             jmp 0000000000000025h

@@ -1,0 +1,2 @@
+;; A primitive that does not exist.
+(program ((primitive frobnicate) (quote 1)))
