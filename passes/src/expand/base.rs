@@ -42,7 +42,7 @@ const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];
 /// except the helpers of the derived forms, whose names start with `$`.
 pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
     let scope = ex.fresh_scope();
-    let scopes: ScopeSet = Rc::from(vec![scope]);
+    let scopes = ScopeSet::of(scope);
     let mut names: Vec<(Symbol, BindingId)> = Vec::new();
     let mut bind = |ex: &mut Expander<'_>, name: &str, binding: BindingId| {
         let name = Symbol::intern(name);

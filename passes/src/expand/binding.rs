@@ -6,7 +6,7 @@
 //! which is what lets a macro exported by one library refer to that library's unexported
 //! helpers: the template's identifiers keep the library's scopes.
 
-use super::syntax::{Ident, Scope, ScopeSet, is_subset};
+use super::syntax::{Ident, Scope, ScopeSet};
 use super::syntax_rules::Transformer;
 use ir::source::Span;
 use ir::symbol::Symbol;
@@ -75,8 +75,8 @@ pub struct Bindings {
 }
 
 /// The scope a binding with `scopes` is filed under.
-fn key_scope(scopes: &[Scope]) -> Scope {
-    scopes.last().copied().unwrap_or(Scope(0))
+fn key_scope(scopes: &ScopeSet) -> Scope {
+    scopes.newest().unwrap_or(Scope(0))
 }
 
 /// How resolving an identifier went.
@@ -136,9 +136,9 @@ impl Bindings {
         // The candidates: bindings filed under one of the identifier's scopes whose scope set
         // is a subset of the identifier's.
         let mut candidates: Vec<&(ScopeSet, BindingId)> = Vec::new();
-        for &scope in id.scopes.iter() {
+        for scope in id.scopes.iter() {
             if let Some(entries) = self.by_key.get(&(id.name, scope)) {
-                candidates.extend(entries.iter().filter(|e| is_subset(&e.0, &id.scopes)));
+                candidates.extend(entries.iter().filter(|e| e.0.is_subset_of(&id.scopes)));
             }
         }
         let Some(best) = candidates.iter().copied().max_by_key(|e| e.0.len()) else {
@@ -147,7 +147,7 @@ impl Bindings {
         // The best candidate must contain every other candidate, or the reference is ambiguous.
         let ambiguous = candidates
             .iter()
-            .any(|e| e.1 != best.1 && !is_subset(&e.0, &best.0));
+            .any(|e| e.1 != best.1 && !e.0.is_subset_of(&best.0));
         if ambiguous {
             Resolved::Ambiguous
         } else {

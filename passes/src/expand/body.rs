@@ -452,7 +452,7 @@ impl Expander<'_> {
         let keywords = self.keywords(None);
         let any = Syntax::Id(Ident {
             name: Symbol::intern("_"),
-            scopes: Rc::from(Vec::new()),
+            scopes: ScopeSet::default(),
             span: None,
         });
         let fail = |d: Diagnostic| self.error(d.span, d.message);

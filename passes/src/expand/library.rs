@@ -11,7 +11,7 @@ use super::Unit;
 use super::binding::{Binding, BindingId};
 use super::body::BodyKind;
 use super::expander::{Expander, LibraryState};
-use super::syntax::{Ident, Scope, Syntax, from_datum};
+use super::syntax::{Ident, Scope, ScopeSet, Syntax, from_datum};
 use ir::datum::{DatumId, Datums};
 use ir::lang::core_scheme::Tree;
 use ir::source::{Diagnostic, SourceFile, Span};
@@ -85,7 +85,7 @@ impl Expander<'_> {
         let scope = self.fresh_scope();
         let mut syntax = Vec::with_capacity(forms.len());
         for &form in forms {
-            syntax.push(from_datum(datums, form, &Rc::from(vec![scope]), false)?);
+            syntax.push(from_datum(datums, form, &ScopeSet::of(scope), false)?);
         }
         let is_library = |s: &Syntax| matches!(symbol_head(s), Some("library" | "define-library"));
         if syntax.first().is_some_and(is_library) {
@@ -95,7 +95,7 @@ impl Expander<'_> {
                 let scope = self.fresh_scope();
                 separate.push((
                     scope,
-                    from_datum(datums, form, &Rc::from(vec![scope]), false)?,
+                    from_datum(datums, form, &ScopeSet::of(scope), false)?,
                 ));
             }
             for (scope, form) in &separate {
@@ -250,7 +250,7 @@ impl Expander<'_> {
         scope: Scope,
         span: Option<Span>,
     ) -> Result<(Vec<Symbol>, Rc<Exports>), Diagnostic> {
-        let scopes: super::syntax::ScopeSet = Rc::from(vec![scope]);
+        let scopes = ScopeSet::of(scope);
         for import in &parts.imports {
             let names = self.import_set(import)?;
             for (name, binding, at) in names {
@@ -492,7 +492,7 @@ impl Expander<'_> {
         let forms = ir::reader::read_file(file, &mut datums)?;
         let scope = self.fresh_scope();
         for &form in &forms {
-            let stx = from_datum(&datums, form, &Rc::from(vec![scope]), false)?;
+            let stx = from_datum(&datums, form, &ScopeSet::of(scope), false)?;
             if !matches!(symbol_head(&stx), Some("library" | "define-library")) {
                 continue;
             }

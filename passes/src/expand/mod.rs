@@ -19,6 +19,7 @@ pub mod expr;
 pub mod library;
 pub mod loader;
 pub mod r7rs;
+pub mod scopes;
 pub mod syntax;
 pub mod syntax_rules;
 #[cfg(test)]

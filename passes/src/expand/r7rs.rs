@@ -61,7 +61,7 @@ impl Expander<'_> {
         let scopes: ScopeSet = form
             .head_id()
             .map(|id| id.scopes.clone())
-            .unwrap_or_else(|| std::rc::Rc::from(Vec::new()));
+            .unwrap_or_default();
         let mut parts = Parts {
             name,
             exports: Vec::new(),

@@ -11,29 +11,7 @@ use ir::symbol::Symbol;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-/// A scope: created for each binding form, each macro use and each library or program body.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct Scope(pub u32);
-
-/// A set of scopes, sorted, shared between identifiers.
-pub type ScopeSet = Rc<[Scope]>;
-
-/// `set` with `scope` added.
-pub fn add_scope(set: &ScopeSet, scope: Scope) -> ScopeSet {
-    match set.binary_search(&scope) {
-        Ok(_) => Rc::clone(set),
-        Err(at) => {
-            let mut scopes = set.to_vec();
-            scopes.insert(at, scope);
-            scopes.into()
-        }
-    }
-}
-
-/// Whether every scope of `small` is in `big`.
-pub fn is_subset(small: &[Scope], big: &[Scope]) -> bool {
-    small.iter().all(|s| big.binary_search(s).is_ok())
-}
+pub use super::scopes::{Scope, ScopeSet};
 
 /// An identifier: a symbol with scopes.
 #[derive(Clone, Debug)]
@@ -48,7 +26,7 @@ impl Ident {
     pub fn with_scope(&self, scope: Scope) -> Ident {
         Ident {
             name: self.name,
-            scopes: add_scope(&self.scopes, scope),
+            scopes: self.scopes.add(scope),
             span: self.span,
         }
     }
@@ -57,12 +35,7 @@ impl Ident {
     pub fn without(&self, remove: &[Scope]) -> Ident {
         Ident {
             name: self.name,
-            scopes: self
-                .scopes
-                .iter()
-                .copied()
-                .filter(|s| !remove.contains(s))
-                .collect(),
+            scopes: self.scopes.without(remove),
             span: self.span,
         }
     }
@@ -249,7 +222,7 @@ fn convert(
                 } else {
                     *name
                 },
-                scopes: Rc::clone(scopes),
+                scopes: scopes.clone(),
                 span,
             }),
             Datum::Null => Syntax::List(Rc::new([]), None, span),

@@ -7,7 +7,7 @@
 //! take the span of the macro use, so diagnostics point at the user's code, not the template.
 
 use super::binding::{BindingId, Bindings};
-use super::syntax::{Ident, Scope, Syntax, add_scope};
+use super::syntax::{Ident, Scope, Syntax};
 use ir::datum::Datum;
 use ir::source::{Diagnostic, Span};
 use std::rc::Rc;
@@ -480,7 +480,7 @@ fn instantiate(
         },
         Template::Id(id) => Ok(Syntax::Id(Ident {
             name: id.name,
-            scopes: add_scope(&id.scopes, scope),
+            scopes: id.scopes.add(scope),
             span,
         })),
         Template::Atom(Syntax::Atom(datum, _)) => Ok(Syntax::Atom(Rc::clone(datum), span)),

@@ -662,7 +662,7 @@ fn deeply_nested_expressions_and_data_do_not_overflow() {
 
 #[test]
 fn deeply_nested_binding_forms_and_macros_do_not_overflow() {
-    // Scopes are added eagerly, so nested binding forms cost depth^3 time: kept moderate.
+    // Scopes are added eagerly, so nested binding forms cost depth^2 time: kept moderate.
     let depth = 300;
     let lets = format!(
         "(import (rnrs)) {}x{}",
