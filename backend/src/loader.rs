@@ -32,6 +32,8 @@ pub static HOST_SERVICES: Services = Services {
     string_to_symbol: runtime::support::string_to_symbol_service,
     command_line: runtime::support::command_line_service,
     equal: runtime::support::equal_service,
+    list_to_vector: runtime::support::list_to_vector_service,
+    append: runtime::support::append_service,
 };
 
 /// Why an image could not be mapped.

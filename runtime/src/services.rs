@@ -43,6 +43,10 @@ pub struct Services {
     pub command_line: unsafe extern "sysv64" fn(ctx: *mut Context) -> u64,
     /// `equal?`.
     pub equal: unsafe extern "sysv64" fn(a: u64, b: u64) -> u64,
+    /// `list->vector` (`who` names the caller in errors).
+    pub list_to_vector: unsafe extern "sysv64" fn(ctx: *mut Context, list: u64, who: u64) -> u64,
+    /// `append` of two lists.
+    pub append: unsafe extern "sysv64" fn(ctx: *mut Context, a: u64, b: u64, who: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -56,6 +60,8 @@ pub const PRINT_OFFSET: usize = offset_of!(Services, print);
 pub const STRING_TO_SYMBOL_OFFSET: usize = offset_of!(Services, string_to_symbol);
 pub const COMMAND_LINE_OFFSET: usize = offset_of!(Services, command_line);
 pub const EQUAL_OFFSET: usize = offset_of!(Services, equal);
+pub const LIST_TO_VECTOR_OFFSET: usize = offset_of!(Services, list_to_vector);
+pub const APPEND_OFFSET: usize = offset_of!(Services, append);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -69,6 +75,8 @@ pub static STANDALONE: Services = Services {
     string_to_symbol: crate::support::string_to_symbol_service,
     command_line: crate::support::command_line_service,
     equal: crate::support::equal_service,
+    list_to_vector: crate::support::list_to_vector_service,
+    append: crate::support::append_service,
 };
 
 /// The `write` service, shared by both builds.
@@ -110,7 +118,8 @@ mod tests {
         assert_eq!(EXIT_OFFSET, 8);
         assert_eq!(ARGS_OFFSET, 16);
         assert_eq!(EQUAL_OFFSET, 64);
-        assert_eq!(core::mem::size_of::<Services>(), 72);
+        assert_eq!(APPEND_OFFSET, 80);
+        assert_eq!(core::mem::size_of::<Services>(), 88);
     }
 
     #[test]

@@ -201,3 +201,68 @@ pub unsafe extern "sysv64" fn standalone_args(count: *mut usize) -> *const *cons
     unsafe { *count = ARGC.load(Ordering::Relaxed) };
     ARGV.load(Ordering::Relaxed)
 }
+
+/// The elements of the proper list `list`, or "not a proper list" for `who`.
+///
+/// # Safety
+/// `ctx` must be the running program's context and the values valid.
+unsafe fn list_length(ctx: *mut Context, list: u64, who: u64) -> usize {
+    let mut n = 0;
+    let mut tail = list;
+    while tag(tail) == TAG_PAIR {
+        n += 1;
+        tail = unsafe { field(tail, CDR) };
+    }
+    if tail != NULL {
+        unsafe { raise(ctx, ErrorKind::NotAList, who, list) };
+    }
+    n
+}
+
+/// The `list->vector` service.
+///
+/// # Safety
+/// `ctx` must be the running program's context and the values valid.
+pub unsafe extern "sysv64" fn list_to_vector_service(
+    ctx: *mut Context,
+    list: u64,
+    who: u64,
+) -> u64 {
+    unsafe {
+        let n = list_length(ctx, list, who);
+        let p = crate::object::allocate(ctx, 8 * (n + 1));
+        *p = header(HEADER_VECTOR, n as u64);
+        let mut tail = list;
+        for i in 0..n {
+            *p.add(1 + i) = field(tail, CAR);
+            tail = field(tail, CDR);
+        }
+        p as u64 + TAG_OBJECT
+    }
+}
+
+/// The `append` service for two arguments: a copy of the list `a` ending in `b`.
+///
+/// # Safety
+/// `ctx` must be the running program's context and the values valid.
+pub unsafe extern "sysv64" fn append_service(ctx: *mut Context, a: u64, b: u64, who: u64) -> u64 {
+    unsafe {
+        let n = list_length(ctx, a, who);
+        if n == 0 {
+            return b;
+        }
+        let first = crate::object::allocate(ctx, 16 * n);
+        let mut tail = a;
+        for i in 0..n {
+            let cell = first.add(2 * i);
+            *cell = field(tail, CAR);
+            *cell.add(1) = if i + 1 == n {
+                b
+            } else {
+                cell.add(2) as u64 + TAG_PAIR
+            };
+            tail = field(tail, CDR);
+        }
+        first as u64 + TAG_PAIR
+    }
+}

@@ -185,6 +185,26 @@ impl Gen<'_> {
                 self.a.mov(eax, VOID as u32)?;
             }
             "list" => self.list(ops)?,
+            "append" if n == 0 => self.a.mov(eax, NULL as u32)?,
+            "append" => {
+                // Right to left: each step copies one list onto the result so far.
+                self.load(Reg::Rax, ops[n - 1])?;
+                for &op in ops[..n - 1].iter().rev() {
+                    self.a.mov(rdx, rax)?;
+                    self.load(Reg::Rsi, op)?;
+                    self.a.mov(rdi, r15)?;
+                    let who = self.data.symbol(who);
+                    self.load_value(Reg::Rcx, who)?;
+                    self.call_service(svc::APPEND_OFFSET)?;
+                }
+            }
+            "list->vector" => {
+                self.load(Reg::Rsi, ops[0])?;
+                self.a.mov(rdi, r15)?;
+                let who = self.data.symbol(who);
+                self.load_value(Reg::Rdx, who)?;
+                self.call_service(svc::LIST_TO_VECTOR_OFFSET)?;
+            }
 
             // ---- Vectors.
             "vector" => {
