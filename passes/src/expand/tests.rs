@@ -874,3 +874,24 @@ fn include_and_cond_expand_in_a_program_body() {
         &[("part.scm", included)],
     ));
 }
+
+#[test]
+fn define_library_declarations_from_files_and_case_folding() {
+    let lib = "(define-library (decl)
+                 (include-library-declarations \"decls.scm\")
+                 (cond-expand
+                   ((library (no such lib)) (begin (define impl 'missing)))
+                   ((library (scheme base)) (include-ci \"body.scm\"))))";
+    let decls = "(export shout impl) (import (scheme base))";
+    let body = "(DEFINE (SHOUT X) (LIST X X)) (define impl 'found)";
+    expect![[r#"
+        ;; unit (decl)
+        (program (begin (set-global! decl::shout (lambda (x.0) ((primitive list) x.0 x.0)))
+                   (set-global! decl::impl (quote found))))
+        ;; unit program
+        (program ((global decl::shout) (global decl::impl)))
+    "#]].assert_eq(&expand_files(
+        "(import (scheme base) (decl)) (shout impl)",
+        &[("decl.sld", lib), ("decls.scm", decls), ("body.scm", body)],
+    ));
+}
