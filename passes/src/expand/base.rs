@@ -34,6 +34,7 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
     ("include", CoreForm::Include),
     ("include-ci", CoreForm::IncludeCi),
     ("cond-expand", CoreForm::CondExpand),
+    ("syntax-error", CoreForm::SyntaxError),
 ];
 
 const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];

@@ -40,6 +40,8 @@ pub enum CoreForm {
     Include,
     IncludeCi,
     CondExpand,
+    /// R7RS `(syntax-error "message" form ...)`: reports the message where it is expanded.
+    SyntaxError,
     /// Keywords that only mean something inside other forms: `else`, `=>`, `...`, `_`,
     /// `unquote`, `unquote-splicing`.
     Auxiliary,

@@ -4,7 +4,7 @@
 
 use super::binding::{Binding, CoreForm};
 use super::expander::Expander;
-use super::syntax::{Ident, Syntax};
+use super::syntax::{Ident, Syntax, show};
 use ir::lang::core_scheme::{ClauseId, ExprId};
 use ir::source::{Diagnostic, Span};
 use ir::var::Var;
@@ -203,6 +203,21 @@ impl Expander<'_> {
                     exprs.push(self.expr(form)?);
                 }
                 Ok(self.seq(exprs))
+            }
+            CoreForm::SyntaxError => {
+                let mut message = match args.first() {
+                    Some(Syntax::Atom(datum, _)) => match &**datum {
+                        ir::datum::Datum::String(text) => text.clone(),
+                        _ => show(&args[0]),
+                    },
+                    Some(other) => show(other),
+                    None => "syntax error".to_owned(),
+                };
+                for irritant in args.iter().skip(1) {
+                    message.push(' ');
+                    message.push_str(&show(irritant));
+                }
+                Err(self.error(stx.span(), message))
             }
             CoreForm::SyntaxRules | CoreForm::IdentifierSyntax => Err(self.error(
                 stx.span(),

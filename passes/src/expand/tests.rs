@@ -890,7 +890,8 @@ fn define_library_declarations_from_files_and_case_folding() {
                    (set-global! decl::impl (quote found))))
         ;; unit program
         (program ((global decl::shout) (global decl::impl)))
-    "#]].assert_eq(&expand_files(
+    "#]]
+    .assert_eq(&expand_files(
         "(import (scheme base) (decl)) (shout impl)",
         &[("decl.sld", lib), ("decls.scm", decls), ("body.scm", body)],
     ));
