@@ -1,15 +1,21 @@
 //! The expander: the pipeline's `expand` stage, from the datums read to CoreScheme.
 //!
-//! Hygiene follows Flatt's "sets of scopes" model ([`syntax`], [`binding`]); `syntax-rules` is
-//! implemented natively ([`syntax_rules`]); bodies follow R6RS's two-pass rules ([`body`]);
-//! libraries and programs ([`library`], [`r7rs`]) each become a unit of their own, a CoreScheme
-//! program whose top-level variables are globals (`foo/bar::baz`). The derived forms are
-//! `syntax-rules` macros in `stdlib/base.scm` ([`base`]).
+//! Hygiene follows Flatt's "sets of scopes" model ([`scopes`], [`syntax`], [`binding`]);
+//! `syntax-rules` is implemented natively ([`syntax_rules`]); bodies follow R6RS's two-pass
+//! rules ([`body`]); expressions and core forms are in [`expr`]; libraries and programs
+//! ([`library`], [`r7rs`]) each become a unit of their own, a CoreScheme program whose top-level
+//! variables are globals (`foo/bar::baz`). The built-in base library ([`base`]) holds the core
+//! forms, the primitives and the derived forms written as `syntax-rules` in `stdlib/base.scm`.
 //!
-//! Not yet: running `syntax-case` (procedural) transformers — such a macro can be defined and
-//! is reported when used ([`syntax_rules::Transformer::Procedure`]); separate phases (every
-//! import is visible at every phase); use-site scopes (a macro-introduced definition is
-//! visible only to identifiers introduced by the same macro use).
+//! Core forms: `define`, `define-syntax`, `lambda`, `case-lambda`, `if`, `set!`, `quote`,
+//! `begin`, `let-syntax`, `letrec-syntax`, `letrec`, `letrec*`, `syntax-rules`,
+//! `identifier-syntax`, and R7RS `include`, `include-ci`, `cond-expand`, `syntax-error`.
+//!
+//! Not yet: running `syntax-case` (procedural) transformers — such a macro can be defined and is
+//! reported when used ([`syntax_rules::Transformer::Procedure`] is where they slot in, with the
+//! `syntax`, `syntax-case`, `quasisyntax` and `with-syntax` forms still to add); separate phases
+//! (every import is visible at every phase); use-site scopes; `define-record-type`, `guard`,
+//! `parameterize`, `delay` (they need run-time support first).
 
 pub mod base;
 pub mod binding;
