@@ -1,6 +1,6 @@
 //! The pipeline: the ordered, named list of passes from the first language to the last.
 //!
-//! The list is written once, in [`pipeline!`], which generates both [`run`] and [`passes`]. The
+//! The list is written once, in `pipeline!`, which generates both [`run`] and [`passes`]. The
 //! languages type-check the order: a pass can only follow one that produces its input language,
 //! so a misordered list does not compile. After every stage the pipeline verifies the IR (when
 //! asked; always in debug builds and tests) and shows it to an [`Observer`], which is how
