@@ -161,6 +161,42 @@ impl Datums {
         }
     }
 
+    /// Copies the datum `root` of another arena into this one, with its sharing and cycles,
+    /// and returns its id here.
+    pub fn copy_from(&mut self, other: &Datums, root: DatumId) -> DatumId {
+        let mut copies: std::collections::HashMap<DatumId, DatumId> = Default::default();
+        let mut pending = vec![root];
+        let mut order = Vec::new();
+        // First a placeholder for every reachable datum, then the datums with their parts
+        // renamed, so cycles need no recursion.
+        while let Some(id) = pending.pop() {
+            if copies.contains_key(&id) {
+                continue;
+            }
+            copies.insert(id, self.add_at(Datum::Null, other.span(id)));
+            order.push(id);
+            match other.get(id) {
+                Datum::Pair(car, cdr) => pending.extend([*car, *cdr]),
+                Datum::Vector(items) => pending.extend(items.iter().copied()),
+                _ => {}
+            }
+        }
+        let copy = |id: &DatumId| copies.get(id).copied().unwrap_or(*id);
+        let mut filled = Vec::with_capacity(order.len());
+        for id in order {
+            let datum = match other.get(id) {
+                Datum::Pair(car, cdr) => Datum::Pair(copy(car), copy(cdr)),
+                Datum::Vector(items) => Datum::Vector(items.iter().map(copy).collect()),
+                datum => datum.clone(),
+            };
+            filled.push((copy(&id), datum));
+        }
+        for (id, datum) in filled {
+            self.set(id, datum);
+        }
+        copy(&root)
+    }
+
     pub fn len(&self) -> usize {
         self.data.len()
     }

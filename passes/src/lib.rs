@@ -10,6 +10,7 @@ pub mod convert_letrec;
 pub mod expand;
 pub mod free_variables;
 pub mod make_tail_calls_explicit;
+pub mod merge_units;
 pub mod pipeline;
 pub mod remove_one_armed_if;
 #[cfg(test)]
