@@ -487,6 +487,27 @@ impl Expander<'_> {
         let Some((path, text)) = self.loader.find_library(name) else {
             return Err(self.error(span, format!("unknown library {}", show_name(name))));
         };
+        // An error in the library's file also says which import led there.
+        self.load_library(name, span, path, text)
+            .map_err(|diagnostic| {
+                if diagnostic.span == span {
+                    diagnostic
+                } else {
+                    diagnostic.with_note(
+                        span,
+                        format!("in library {}, imported here", show_name(name)),
+                    )
+                }
+            })
+    }
+
+    fn load_library(
+        &mut self,
+        name: &[Symbol],
+        span: Option<Span>,
+        path: String,
+        text: String,
+    ) -> Result<Rc<Exports>, Diagnostic> {
         let file = SourceFile::register(path.clone(), text);
         let mut datums = Datums::new();
         let forms = ir::reader::read_file(file, &mut datums)?;

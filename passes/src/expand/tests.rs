@@ -896,3 +896,29 @@ fn define_library_declarations_from_files_and_case_folding() {
         &[("decl.sld", lib), ("decls.scm", decls), ("body.scm", body)],
     ));
 }
+
+#[test]
+fn literals_match_by_binding_not_by_name() {
+    // `otherwise` is `else` renamed on import, so `cond` accepts it; `else` itself is then
+    // not imported, and as an unbound identifier it does not match.
+    let import = "(import (rename (rnrs) (else otherwise)))";
+    expect![[r#"
+        (program (if (quote #f) (quote 1) (quote 2)))
+    "#]]
+    .assert_eq(&expand_files(
+        &format!("{import} (cond (#f 1) (otherwise 2))"),
+        &[],
+    ));
+    expect![[r#"
+        main.sps:1:57: error: unbound identifier `else`
+        (import (rename (rnrs) (else otherwise))) (cond (#f 1) (else 2))
+                                                                ^
+        main.sps:1:43: note: in 2 nested expansions of `cond`
+        (import (rename (rnrs) (else otherwise))) (cond (#f 1) (else 2))
+                                                  ^
+    "#]]
+    .assert_eq(&expand_files(
+        &format!("{import} (cond (#f 1) (else 2))"),
+        &[],
+    ));
+}
