@@ -114,7 +114,7 @@ impl Expander<'_> {
             }
             return Ok(());
         }
-        let parts = self.program_parts(syntax)?;
+        let parts = self.program_parts(path, syntax)?;
         let span = parts.span;
         self.finish(parts, scope, span)?;
         Ok(())
@@ -144,7 +144,7 @@ impl Expander<'_> {
     }
 
     /// A program: import forms, then the body.
-    fn program_parts(&mut self, forms: Vec<Syntax>) -> Result<Parts, Diagnostic> {
+    fn program_parts(&mut self, path: &str, forms: Vec<Syntax>) -> Result<Parts, Diagnostic> {
         let span = forms.first().and_then(Syntax::span);
         let mut imports = Vec::new();
         let mut at = 0;
@@ -161,7 +161,11 @@ impl Expander<'_> {
         if at == 0 {
             return Err(self.error(
                 span,
-                "a program must start with an import form, such as (import (rnrs))",
+                if span.is_some() {
+                    "a program must start with an import form, such as (import (rnrs))".to_owned()
+                } else {
+                    format!("{path} is empty: a program must start with an import form")
+                },
             ));
         }
         Ok(Parts {
