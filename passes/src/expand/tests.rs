@@ -922,3 +922,35 @@ fn literals_match_by_binding_not_by_name() {
         &[],
     ));
 }
+
+#[test]
+fn each_use_of_a_macro_introduces_its_own_top_level_variable() {
+    check(
+        "(define-syntax def-get
+           (syntax-rules () ((_ get v) (begin (define tmp v) (define (get) tmp)))))
+         (def-get get-a 1)
+         (def-get get-b 2)
+         (list (get-a) (get-b))",
+        expect![[r#"
+            (program (begin (set-global! program::tmp (quote 1))
+                       (set-global! program::get-a (lambda () (global program::tmp)))
+                       (set-global! program::tmp.1 (quote 2))
+                       (set-global! program::get-b (lambda () (global program::tmp.1)))
+                       ((primitive list) ((global program::get-a)) ((global program::get-b)))))
+        "#]],
+    );
+}
+
+#[test]
+fn derived_forms_are_not_captured_by_user_bindings_of_their_helpers() {
+    // quasiquote expands into `cons` and `list`, which the user has rebound locally.
+    check(
+        "(lambda (cons list) `(1 ,cons ,@list))",
+        expect![[r#"
+        (program (lambda (cons.0 list.1)
+                   ((primitive cons)
+                    (quote 1)
+                    ((primitive cons) cons.0 ((primitive append) list.1 (quote ()))))))
+    "#]],
+    );
+}
