@@ -954,3 +954,15 @@ fn derived_forms_are_not_captured_by_user_bindings_of_their_helpers() {
     "#]],
     );
 }
+
+#[test]
+fn syntax_rules_ellipsis_in_vectors_and_before_a_dotted_tail() {
+    check(
+        "(define-syntax m
+           (syntax-rules () ((_ #(a ... z)) '(z a ...)) ((_ (a ... . r)) '(r a ...))))
+         (m #(1 2 3)) (m (1 2 . 3)) (m (1 2))",
+        expect![[r#"
+            (program (begin (quote (3 1 2)) (quote (3 1 2)) (quote (() 1 2))))
+        "#]],
+    );
+}
