@@ -1,9 +1,10 @@
 //! `loko --compile` and `loko --program`: compile a program to an image, then write it as a
 //! static executable or run it in this process.
 //!
-//! A program is compiled unit by unit from `CoreScheme` ([`compile_unit`]); today the only
-//! unit is the whole program, read as IR text from a `.sexp` file. When the expander lands,
-//! Scheme sources produce `CoreScheme` trees and go through the same function.
+//! Scheme source is read and expanded into units (its libraries, then the program), which are
+//! joined into one `CoreScheme` program and compiled by [`compile_unit`]; a `.sexp` file of
+//! CoreScheme IR text skips the front end. Compiling units separately and linking them is
+//! still to come (DESIGN.md decision 9).
 
 use ir::lang::core_scheme;
 use ir::nanopass::Ir;
@@ -16,25 +17,37 @@ pub fn compile_unit(tree: core_scheme::Tree) -> Result<backend::Image, String> {
     backend::codegen::compile(&lowered).map_err(|e| format!("error: {e}"))
 }
 
-/// Reads and compiles `file`; the message is a diagnostic to print.
+/// Reads and compiles `file`; the message is a diagnostic to print. A `.sexp` file is IR text
+/// of CoreScheme; anything else is Scheme source, which is read, expanded (with the libraries it
+/// imports, found through `LOKO_LIBRARY_PATH`) and joined into one program.
 fn compile_file(file: &str) -> Result<backend::Image, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))?;
-    if !file.ends_with(".sexp") {
-        return Err(format!(
-            "{file}: compiling Scheme source needs the expander, which does not exist yet; \
-             give IR text of CoreScheme in a .sexp file"
-        ));
-    }
-    let tree = core_scheme::Tree::parse(&text).map_err(|e| {
-        format!(
-            "{file}:{}:{}: error: {}",
-            e.pos.line.max(1),
-            e.pos.column.max(1),
-            e.message
-        )
-    })?;
+    let tree = if file.ends_with(".sexp") {
+        core_scheme::Tree::parse(&text).map_err(|e| {
+            format!(
+                "{file}:{}:{}: error: {}",
+                e.pos.line.max(1),
+                e.pos.column.max(1),
+                e.message
+            )
+        })?
+    } else {
+        expand_program(file, &text)?
+    };
     compile_unit(tree).map_err(|message| format!("{file}: {message}"))
+}
+
+/// Scheme source to one CoreScheme program: read, expand, join the units.
+fn expand_program(file: &str, text: &str) -> Result<core_scheme::Tree, String> {
+    let source = ir::source::SourceFile::register(file, text);
+    let mut datums = ir::datum::Datums::new();
+    let forms = ir::reader::read_file(source, &mut datums).map_err(|d| d.to_string())?;
+    let mut loader = passes::expand::FileSystem::from_env();
+    let units =
+        passes::expand::expand(file, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    let trees: Vec<core_scheme::Tree> = units.into_iter().map(|unit| unit.tree).collect();
+    Ok(passes::merge_units::merge_units(&trees))
 }
 
 fn report(message: &str) -> ExitCode {
