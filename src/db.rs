@@ -33,7 +33,10 @@ pub fn read(db: &dyn salsa::Database, source: Source) -> Result<Read, Diagnostic
     let file = SourceFile::register(source.path(db).clone(), source.text(db).clone());
     let mut datums = Datums::new();
     let top_level = ir::reader::read_file(file, &mut datums)?;
-    Ok(Read { datums: Arc::new(datums), top_level })
+    Ok(Read {
+        datums: Arc::new(datums),
+        top_level,
+    })
 }
 
 /// Parses IR text of the pipeline's first language and runs every pass on it; the result is
@@ -76,7 +79,10 @@ impl salsa::Database for Database {}
 impl Database {
     /// The queries that ran since the last call, as `query(input)` descriptions.
     pub fn take_executed(&self) -> Vec<String> {
-        self.executed.lock().map(|mut log| std::mem::take(&mut *log)).unwrap_or_default()
+        self.executed
+            .lock()
+            .map(|mut log| std::mem::take(&mut *log))
+            .unwrap_or_default()
     }
 }
 
@@ -86,7 +92,10 @@ mod tests {
     use salsa::Setter;
 
     fn ran(db: &Database, query: &str) -> usize {
-        db.take_executed().iter().filter(|e| e.starts_with(query)).count()
+        db.take_executed()
+            .iter()
+            .filter(|e| e.starts_with(query))
+            .count()
     }
 
     #[test]
@@ -106,21 +115,33 @@ mod tests {
         assert!(read(&db, b).is_ok());
         assert_eq!(a_read, Ok(1));
         let executed = db.take_executed();
-        assert_eq!(executed.iter().filter(|e| e.starts_with("read(")).count(), 1, "{executed:?}");
+        assert_eq!(
+            executed.iter().filter(|e| e.starts_with("read(")).count(),
+            1,
+            "{executed:?}"
+        );
     }
 
     #[test]
     fn diagnostics_come_back_from_queries() {
         let db = Database::default();
         let bad = Source::new(&db, "bad.sps".into(), "(display \"unterminated)".into());
-        let message = read(&db, bad).as_ref().err().map(|d| d.to_string()).unwrap_or_default();
+        let message = read(&db, bad)
+            .as_ref()
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         assert!(message.starts_with("bad.sps:1:10: error:"), "{message}");
     }
 
     #[test]
     fn ir_compiles_once_per_text() {
         let mut db = Database::default();
-        let ir = Source::new(&db, "p.sexp".into(), "(program (if (quote #t) (quote 1)))".into());
+        let ir = Source::new(
+            &db,
+            "p.sexp".into(),
+            "(program (if (quote #t) (quote 1)))".into(),
+        );
         let first = compile_ir(&db, ir).clone();
         assert_eq!(
             first.as_deref(),

@@ -132,7 +132,11 @@ mod tests {
     #[test]
     fn names_are_unique_and_found() {
         for (i, p) in PRIMITIVES.iter().enumerate() {
-            assert!(PRIMITIVES[..i].iter().all(|q| q.name != p.name), "{} twice", p.name);
+            assert!(
+                PRIMITIVES[..i].iter().all(|q| q.name != p.name),
+                "{} twice",
+                p.name
+            );
             assert_eq!(lookup(Symbol::intern(p.name)).map(|q| q.name), Some(p.name));
         }
         assert!(lookup(Symbol::intern("no-such-primitive")).is_none());
