@@ -1,4 +1,4 @@
 (import (rnrs))
 (define (fib n) (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))
-(write (fib 30))
+(write (fib 35))
 (newline)

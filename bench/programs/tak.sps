@@ -1,5 +1,5 @@
 (import (rnrs))
 (define (tak x y z) (if (< y x) (tak (tak (- x 1) y z) (tak (- y 1) z x) (tak (- z 1) x y)) z))
 (define (repeat i r) (if (zero? i) r (repeat (- i 1) (tak 18 12 6))))
-(write (repeat 100 0))
+(write (repeat 1000 0))
 (newline)
