@@ -142,6 +142,34 @@ fn hex(out: &mut Output<'_>, n: u32) {
     }
 }
 
+/// Whether `write` must put a symbol named `chars` in `|...|` to read back as the same symbol.
+/// Conservative: a name that is an identifier by the rules of `ir::reader::identifiers` may
+/// still get bars (a number-like `1+`, a peculiar `->x`), which read back all the same.
+fn needs_bars(chars: &[u32]) -> bool {
+    let initial = |c: char| {
+        c.is_ascii_alphabetic()
+            || matches!(
+                c,
+                '!' | '$' | '%' | '&' | '*' | '/' | ':' | '<' | '=' | '>' | '?'
+            )
+            || matches!(c, '^' | '_' | '~')
+            || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+    };
+    let subsequent =
+        |c: char| initial(c) || c.is_ascii_digit() || matches!(c, '+' | '-' | '.' | '@' | '#');
+    let mut text = chars
+        .iter()
+        .map(|&c| char::from_u32(c).unwrap_or('\u{fffd}'));
+    match text.next() {
+        None => true,
+        Some('+' | '-') if chars.len() == 1 => false,
+        Some('.') if chars.len() == 3 && chars.iter().all(|&c| c == '.' as u32) => false,
+        // R6RS's peculiar `->subsequent*`.
+        Some('-') if chars.get(1) == Some(&('>' as u32)) => !text.skip(1).all(subsequent),
+        Some(first) => !initial(first) || !text.all(subsequent),
+    }
+}
+
 unsafe fn print_list(out: &mut Output<'_>, mut v: u64, write: bool) {
     out.text("(");
     let mut first = true;
@@ -187,8 +215,25 @@ unsafe fn print_object(out: &mut Output<'_>, v: u64, write: bool) {
             }
         }
         HEADER_SYMBOL => unsafe {
-            for &c in string_chars(*data) {
-                out.char(char::from_u32(c).unwrap_or('\u{fffd}'));
+            let chars = string_chars(*data);
+            let bars = write && needs_bars(chars);
+            if bars {
+                out.text("|");
+            }
+            for &c in chars {
+                match char::from_u32(c).unwrap_or('\u{fffd}') {
+                    '|' if bars => out.text("\\|"),
+                    '\\' if bars => out.text("\\\\"),
+                    c if bars && c.is_control() => {
+                        out.text("\\x");
+                        hex(out, c as u32);
+                        out.text(";");
+                    }
+                    c => out.char(c),
+                }
+            }
+            if bars {
+                out.text("|");
             }
         },
         HEADER_VECTOR => {
@@ -214,5 +259,37 @@ unsafe fn print_object(out: &mut Output<'_>, v: u64, write: bool) {
         }
         HEADER_BOX => out.text("#<box>"),
         _ => out.text("#<object>"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_bars;
+
+    fn bars(name: &str) -> bool {
+        needs_bars(&name.chars().map(u32::from).collect::<Vec<u32>>())
+    }
+
+    #[test]
+    fn symbols_that_would_not_read_back_get_bars() {
+        for plain in [
+            "abc",
+            "list->vector",
+            "+",
+            "-",
+            "...",
+            "set-car!",
+            "λ",
+            "a1+.@#",
+            "->",
+            "->x",
+        ] {
+            assert!(!bars(plain), "{plain}");
+        }
+        for odd in [
+            "", "foo bar", "1abc", "a|b", "a(b", ".", "#t", "+1", "a;b", "a\"b", "-x", "->x y",
+        ] {
+            assert!(bars(odd), "{odd:?}");
+        }
     }
 }
