@@ -11,8 +11,11 @@
 //! ```
 //!
 //! A primitive used as a value, as in `(apply + xs)`, becomes a closure of generated code that
-//! calls the primitive (one clause per accepted argument count; for primitives taking any
-//! number of arguments, counts up to four more than the minimum — a known limitation).
+//! calls the primitive: one clause per accepted argument count, and for primitives taking any
+//! number of arguments, clauses up to four more than the minimum and then a clause with a rest
+//! list that reduces the arguments and applies the closure again (see [`RestRule`]). `error`,
+//! `assertion-violation`, `apply` and `values` have no such rule yet, so they accept at most
+//! four arguments more than their minimum when used as values.
 
 use crate::free_variables::free_variables;
 use ir::lang::closures::{self as dst, from_no_assignments::Cx, from_no_assignments::Translate};
@@ -159,22 +162,122 @@ impl ConvertClosures {
             // Unknown primitives are reported by the backend; give them one clause.
             None => 0..=0,
         };
-        let clauses = counts
+        let label = cx.dst.cx.vars.fresh(name);
+        let mut clauses: Vec<dst::ClauseId> = counts
             .map(|count| {
-                let params: Vec<Var> = (0..count)
-                    .map(|_| cx.dst.cx.vars.fresh(Symbol::intern("x")))
-                    .collect();
+                let params = fresh_params(cx, count);
                 let args = params.iter().map(|&x| cx.dst.expr_ref(x)).collect();
                 let f = cx.dst.expr_primitive(name);
                 let body = cx.dst.expr_call(f, args);
                 cx.dst.clause_clause(params, None, body)
             })
             .collect();
+        if let Some(rule) = RestRule::of(name) {
+            clauses.push(rule.clause(cx, name, label));
+        }
         let code = cx.dst.code_code(Vec::new(), clauses);
-        let label = cx.dst.cx.vars.fresh(name);
         self.codes.push((label, code));
         self.primitive_codes.insert(name, label);
         label
+    }
+}
+
+fn fresh_params(cx: &mut Cx<'_>, count: u32) -> Vec<Var> {
+    (0..count)
+        .map(|_| cx.dst.cx.vars.fresh(Symbol::intern("x")))
+        .collect()
+}
+
+/// How the closure of a primitive taking any number of arguments handles more arguments than
+/// its fixed clauses: it takes the first five (`x0`..`x4`) and a rest list `r`.
+#[derive(Clone, Copy)]
+enum RestRule {
+    /// `+`, `-`, `*`: `(apply self (p x0 .. x4) r)`, since they fold from the left.
+    Fold,
+    /// `=`, `<`, ...: `(if (p x0 .. x4) (apply self x4 r) (begin (apply self x4 r) #f))`, so
+    /// every argument is still checked.
+    Chain,
+    /// `list`: `(cons x0 .. (cons x4 r))`, since the rest list is fresh.
+    List,
+    /// `vector`: `(list->vector (cons x0 .. (cons x4 r)))`.
+    Vector,
+    /// `append`: `(p x0 x1 x2 x3 (apply self x4 r))`.
+    Append,
+}
+
+impl RestRule {
+    fn of(name: Symbol) -> Option<RestRule> {
+        Some(match name.as_str() {
+            "+" | "-" | "*" => RestRule::Fold,
+            "=" | "<" | ">" | "<=" | ">=" => RestRule::Chain,
+            "list" => RestRule::List,
+            "vector" => RestRule::Vector,
+            "append" => RestRule::Append,
+            _ => return None,
+        })
+    }
+
+    /// The clause `[(x0 .. x4 . r) body]` of the code at `label`, which calls primitive `name`.
+    fn clause(self, cx: &mut Cx<'_>, name: Symbol, label: Var) -> dst::ClauseId {
+        let params = fresh_params(cx, 5);
+        let rest = cx.dst.cx.vars.fresh(Symbol::intern("r"));
+        let call = |cx: &mut Cx<'_>, prim: &str, args: Vec<dst::ExprId>| {
+            let f = cx.dst.expr_primitive(Symbol::intern(prim));
+            cx.dst.expr_call(f, args)
+        };
+        let refs = |cx: &mut Cx<'_>, vars: &[Var]| -> Vec<dst::ExprId> {
+            vars.iter().map(|&x| cx.dst.expr_ref(x)).collect()
+        };
+        // (apply self arg ... r)
+        let apply_self = |cx: &mut Cx<'_>, mut args: Vec<dst::ExprId>| {
+            let closure = cx.dst.make_closure_make_closure(label, Vec::new());
+            let tmp = cx.dst.cx.vars.fresh(name);
+            let body = cx.dst.expr_ref(tmp);
+            let f = cx.dst.expr_closures(vec![tmp], vec![closure], body);
+            args.insert(0, f);
+            args.push(cx.dst.expr_ref(rest));
+            call(cx, "apply", args)
+        };
+        // (cons x0 .. (cons x4 r))
+        let conses = |cx: &mut Cx<'_>| {
+            let mut list = cx.dst.expr_ref(rest);
+            for &x in params.iter().rev() {
+                let x = cx.dst.expr_ref(x);
+                list = call(cx, "cons", vec![x, list]);
+            }
+            list
+        };
+        let body = match self {
+            RestRule::Fold => {
+                let args = refs(cx, &params);
+                let first = call(cx, name.as_str(), args);
+                apply_self(cx, vec![first])
+            }
+            RestRule::Chain => {
+                let args = refs(cx, &params);
+                let test = call(cx, name.as_str(), args);
+                let last = cx.dst.expr_ref(params[4]);
+                let conseq = apply_self(cx, vec![last]);
+                let last = cx.dst.expr_ref(params[4]);
+                let check = apply_self(cx, vec![last]);
+                let false_ = cx.dst.cx.datums.add(ir::datum::Datum::Bool(false));
+                let false_ = cx.dst.expr_quote(false_);
+                let alt = cx.dst.expr_seq(vec![check], false_);
+                cx.dst.expr_if(test, conseq, alt)
+            }
+            RestRule::List => conses(cx),
+            RestRule::Vector => {
+                let list = conses(cx);
+                call(cx, "list->vector", vec![list])
+            }
+            RestRule::Append => {
+                let mut args = refs(cx, &params[..4]);
+                let last = cx.dst.expr_ref(params[4]);
+                args.push(apply_self(cx, vec![last]));
+                call(cx, name.as_str(), args)
+            }
+        };
+        cx.dst.clause_clause(params, Some(rest), body)
     }
 }
 
@@ -198,14 +301,38 @@ mod tests {
     }
 
     #[test]
+    fn variadic_primitives_as_values_take_any_number_of_arguments() {
+        check_pass::<super::ConvertClosures>(
+            "(program ((primitive apply) (primitive list) (quote (1 2 3 4 5 6))))",
+            expect![[r#"
+                (program ((primitive apply) (primitive list) (quote (1 2 3 4 5 6))))
+                => convert_closures
+                (program ([list.0 (code ()
+                                    [() ((primitive list))]
+                                    [(x.1) ((primitive list) x.1)]
+                                    [(x.2 x.3) ((primitive list) x.2 x.3)]
+                                    [(x.4 x.5 x.6) ((primitive list) x.4 x.5 x.6)]
+                                    [(x.7 x.8 x.9 x.10) ((primitive list) x.7 x.8 x.9 x.10)]
+                                    [(x.11 x.12 x.13 x.14 x.15 . r.16)
+                                     ((primitive cons)
+                                      x.11
+                                      ((primitive cons)
+                                       x.12
+                                       ((primitive cons) x.13 ((primitive cons) x.14 ((primitive cons) x.15 r.16)))))])])
+                  ((primitive apply) (closures ([list.17 (make-closure list.0)]) list.17) (quote (1 2 3 4 5 6))))
+            "#]],
+        );
+    }
+
+    #[test]
     fn primitives_as_values_get_code() {
         check_pass::<super::ConvertClosures>(
             "(program ((primitive apply) (primitive car) (quote ((1)))))",
             expect![[r#"
                 (program ((primitive apply) (primitive car) (quote ((1)))))
                 => convert_closures
-                (program ([car.1 (code () [(x.0) ((primitive car) x.0)])])
-                  ((primitive apply) (closures ([car.2 (make-closure car.1)]) car.2) (quote ((1)))))
+                (program ([car.0 (code () [(x.1) ((primitive car) x.1)])])
+                  ((primitive apply) (closures ([car.2 (make-closure car.0)]) car.2) (quote ((1)))))
             "#]],
         );
     }
