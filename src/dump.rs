@@ -2,7 +2,8 @@
 //!
 //! Scheme source goes through `read` (the datums), `expand` (one CoreScheme unit per library
 //! and one for the program, each then run through the passes and labelled when there are
-//! several), then the passes. A `.sexp` file is IR text of the pipeline's input language and
+//! several), then the passes. The base library's unit, the same in every program, is not
+//! shown. A `.sexp` file is IR text of the pipeline's input language and
 //! starts at `read`.
 
 use crate::cli::Stages;
@@ -101,7 +102,8 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
         return Ok(out);
     }
     let mut loader = FileSystem::from_env();
-    let units = expand(path, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    let mut units = expand(path, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    units.retain(|unit| unit.name != passes::expand::base::UNIT_NAME);
     let several = units.len() > 1;
     for unit in units {
         let mut printer = Printer {

@@ -1,8 +1,10 @@
-//! End-to-end programs: each `tests/programs/NAME.sexp` runs through `loko --program` and,
-//! separately, through `loko --compile` plus running the executable. Both runs must print
+//! End-to-end programs: each `tests/programs/NAME.sps` (a Scheme program) or `NAME.sexp`
+//! (CoreScheme IR text) runs through `loko --program` and, separately, through
+//! `loko --compile` plus running the executable. Both runs must print
 //! `NAME.out` on stdout and exit with the status in `NAME.status` (0 if absent); when
 //! `NAME.err` exists, every line of it must appear in stderr. `NAME.args` holds the program's
-//! arguments, one per line.
+//! arguments, one per line. Scheme programs find their libraries in `tests/programs/lib`
+//! (through `LOKO_LIBRARY_PATH`).
 //!
 //! `tests/programs/bad/NAME.sexp` are programs the compiler must reject with a diagnostic
 //! (exit status 1, every line of `NAME.err` in stderr) — never a panic.
@@ -10,8 +12,11 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-fn loko() -> &'static str {
-    env!("CARGO_BIN_EXE_loko")
+fn loko() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_loko"));
+    let libraries = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/programs/lib");
+    command.env("LOKO_LIBRARY_PATH", libraries);
+    command
 }
 
 struct Expected {
@@ -65,7 +70,7 @@ fn programs() -> Vec<PathBuf> {
     let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
         .expect("tests/programs exists")
         .map(|entry| entry.expect("a directory entry").path())
-        .filter(|path| path.extension().is_some_and(|e| e == "sexp"))
+        .filter(|path| path.extension().is_some_and(|e| e == "sexp" || e == "sps"))
         .collect();
     programs.sort();
     programs
@@ -76,11 +81,11 @@ fn programs_run_in_process_and_as_executables() {
     let out_dir = std::env::temp_dir().join(format!("loko-programs-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).expect("a temporary directory");
     let programs = programs();
-    assert!(programs.len() >= 10, "the program corpus is missing");
+    assert!(programs.len() >= 60, "the program corpus is missing");
     let mut problems = Vec::new();
     for program in &programs {
         let expected = expected(program);
-        let run = Command::new(loko())
+        let run = loko()
             .arg("--program")
             .arg(program)
             .args(&expected.args)
@@ -90,7 +95,7 @@ fn programs_run_in_process_and_as_executables() {
 
         let stem = program.file_stem().expect("a file name");
         let executable = out_dir.join(stem);
-        let compiled = Command::new(loko())
+        let compiled = loko()
             .arg("--compile")
             .arg(program)
             .arg("--output")
@@ -127,7 +132,7 @@ fn unsupported_programs_are_diagnostics() {
         count += 1;
         let expected = expected(&program);
         for how in ["--program", "--compile"] {
-            let output = Command::new(loko())
+            let output = loko()
                 .arg(how)
                 .arg(&program)
                 .arg("--output")

@@ -1,20 +1,35 @@
-//! The built-in base library: the core forms, the auxiliary keywords, the primitives, and the
-//! derived forms written as `syntax-rules` macros in `stdlib/base.scm`. Every standard library
-//! name (`(rnrs)`, `(scheme base)`, ...) currently exports all of it.
+//! The built-in base library: the core forms, the auxiliary keywords, the primitives, the
+//! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
+//! written in Scheme in `stdlib/base-procedures.scm`. Every standard library name (`(rnrs)`,
+//! `(scheme base)`, ...) currently exports all of it.
+//!
+//! The procedures' code is a unit of its own, [`UNIT_NAME`], the first of every expansion; its
+//! top-level variables are globals named `$base::name`.
 
+use super::Unit;
 use super::binding::{Binding, BindingId, CoreForm};
 use super::body::BodyKind;
 use super::expander::Expander;
 use super::library::Exports;
 use super::syntax::{ScopeSet, from_datum};
 use ir::datum::Datums;
+use ir::lang::core_scheme::Tree;
 use ir::primitive::PRIMITIVES;
 use ir::source::{Diagnostic, SourceFile};
 use ir::symbol::Symbol;
 use std::rc::Rc;
 
-/// The derived forms, in Scheme.
-const STDLIB: &str = include_str!("../../../stdlib/base.scm");
+/// The name of the base library's unit.
+pub const UNIT_NAME: &str = "(loko base)";
+
+/// The base library's Scheme source, in order: the derived forms, then the procedures.
+const STDLIB: &[(&str, &str)] = &[
+    ("stdlib/base.scm", include_str!("../../../stdlib/base.scm")),
+    (
+        "stdlib/base-procedures.scm",
+        include_str!("../../../stdlib/base-procedures.scm"),
+    ),
+];
 
 const CORE_FORMS: &[(&str, CoreForm)] = &[
     ("define", CoreForm::Define),
@@ -39,8 +54,8 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
 
 const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];
 
-/// Binds everything in a fresh scope and returns what the base exports: every name so bound,
-/// except the helpers of the derived forms, whose names start with `$`.
+/// Binds everything in a fresh scope, pushes the unit of the procedures' code, and returns what
+/// the base exports: every name so bound, except the helpers, whose names start with `$`.
 pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
     let scope = ex.fresh_scope();
     let scopes = ScopeSet::of(scope);
@@ -67,20 +82,34 @@ pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
         bind(ex, primitive.name, binding);
     }
 
-    let file = SourceFile::register("stdlib/base.scm", STDLIB);
     let mut datums = Datums::new();
-    let forms = ir::reader::read_file(file, &mut datums)?;
-    let mut syntax = Vec::with_capacity(forms.len());
-    for form in forms {
-        syntax.push(from_datum(&datums, form, &scopes, false)?);
+    let mut syntax = Vec::new();
+    for &(path, text) in STDLIB {
+        let file = SourceFile::register(path, text);
+        for form in ir::reader::read_file(file, &mut datums)? {
+            syntax.push(from_datum(&datums, form, &scopes, false)?);
+        }
     }
-    ex.expand_body(syntax, BodyKind::TopLevel { prefix: "$base" }, None)?;
-    // The stdlib defines only macros, so there is no code to keep.
-    ex.arena = Default::default();
+    let saved_unit = ex.unit;
+    ex.unit = ex.next_unit;
+    ex.next_unit += 1;
+    let body = ex.expand_body(syntax, BodyKind::TopLevel { prefix: "$base" }, None)?;
+    ex.unit = saved_unit;
+    let root = ex.arena.program_program(body);
+    ex.units.push(Unit {
+        name: UNIT_NAME.to_owned(),
+        tree: Tree {
+            arena: std::mem::take(&mut ex.arena),
+            root,
+        },
+    });
     for (name, binding) in ex.bindings.bound_with(&scopes) {
         if !name.as_str().starts_with('$') && !names.iter().any(|(n, _)| *n == name) {
             names.push((name, binding));
         }
     }
+    // Imported variables are immutable, the base's included.
+    ex.exported
+        .extend(names.iter().map(|&(_, binding)| binding));
     Ok(Rc::new(Exports { names }))
 }

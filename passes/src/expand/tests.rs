@@ -48,8 +48,11 @@ fn expand_files(text: &str, files: &[(&str, &str)]) -> String {
     };
     match expand("main.sps", &datums, &forms, &mut memory) {
         Ok(units) => {
+            // The base library's unit comes first in every expansion; its own test shows it.
+            assert_eq!(units[0].name, super::base::UNIT_NAME);
+            let units = &units[1..];
             let mut out = String::new();
-            for unit in &units {
+            for unit in units {
                 if let Err(errors) = unit.tree.verify() {
                     panic!(
                         "unit {} does not verify: {errors:?}\n{}",
@@ -485,16 +488,16 @@ fn cond_with_else_and_arrow() {
 #[test]
 fn errors_in_macro_output_point_at_the_user_code_with_the_chain() {
     check(
-        "(cond ((assv 2 '((1 . a))) => cdr) (else 'none))",
+        "(cond ((lookup 2 '((1 . a))) => cdr) (else 'none))",
         expect![[r#"
-            main.sps:2:9: error: unbound identifier `assv`
-            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+            main.sps:2:9: error: unbound identifier `lookup`
+            (cond ((lookup 2 '((1 . a))) => cdr) (else 'none))
                     ^
             main.sps:2:1: note: in the expansion of `let`
-            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+            (cond ((lookup 2 '((1 . a))) => cdr) (else 'none))
             ^
             main.sps:2:1: note: in the expansion of `cond`
-            (cond ((assv 2 '((1 . a))) => cdr) (else 'none))
+            (cond ((lookup 2 '((1 . a))) => cdr) (else 'none))
             ^
         "#]],
     );
@@ -963,6 +966,33 @@ fn syntax_rules_ellipsis_in_vectors_and_before_a_dotted_tail() {
          (m #(1 2 3)) (m (1 2 . 3)) (m (1 2))",
         expect![[r#"
             (program (begin (quote (3 1 2)) (quote (3 1 2)) (quote (() 1 2))))
+        "#]],
+    );
+}
+
+#[test]
+fn the_base_library_is_a_unit_of_procedures_that_programs_cannot_assign() {
+    let mut memory = Memory::default();
+    let mut datums = Datums::new();
+    let forms = ir::reader::read_str("main.sps", "(import (rnrs)) (length '(1))", &mut datums)
+        .expect("reads");
+    let units = expand("main.sps", &datums, &forms, &mut memory).expect("expands");
+    assert_eq!(units.len(), 2);
+    let base = units[0].tree.print();
+    units[0].tree.verify().expect("the base unit verifies");
+    assert!(base.contains("(set-global! $base::length"), "{base}");
+    check(
+        "(length '(1 2))",
+        expect![[r#"
+            (program ((global $base::length) (quote (1 2))))
+        "#]],
+    );
+    check(
+        "(set! length 1)",
+        expect![[r#"
+            main.sps:2:7: error: cannot assign imported variable `length`
+            (set! length 1)
+                  ^
         "#]],
     );
 }

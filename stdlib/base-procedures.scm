@@ -1,0 +1,372 @@
+;;; The procedures of (rnrs base), (rnrs lists) and R7RS (scheme base) that are not primitives
+;;; (ir/src/primitive.rs), written in Scheme over the primitives and the derived forms of
+;;; base.scm. Embedded in loko and compiled into every program as the unit `(loko base)`; each
+;;; definition is a global `$base::name`. Helpers whose names start with `$` are not exported.
+;;;
+;;; Errors follow R6RS: a wrong argument raises an assertion violation naming the procedure.
+
+;;; Type checks.
+
+(define ($check-list who x)
+  (unless (list? x) (assertion-violation who "not a proper list" x)))
+
+(define ($check-integer who x)
+  (unless (integer? x) (assertion-violation who "not an integer" x)))
+
+(define ($check-number who x)
+  (unless (number? x) (assertion-violation who "not a number" x)))
+
+(define ($check-char who x)
+  (unless (char? x) (assertion-violation who "not a character" x)))
+
+(define ($check-string who x)
+  (unless (string? x) (assertion-violation who "not a string" x)))
+
+(define ($check-vector who x)
+  (unless (vector? x) (assertion-violation who "not a vector" x)))
+
+(define ($check-procedure who x)
+  (unless (procedure? x) (assertion-violation who "not a procedure" x)))
+
+;;; Pairs and lists.
+
+(define (caar x) (car (car x)))
+(define (cadr x) (car (cdr x)))
+(define (cdar x) (cdr (car x)))
+(define (cddr x) (cdr (cdr x)))
+(define (caaar x) (car (car (car x))))
+(define (caadr x) (car (car (cdr x))))
+(define (cadar x) (car (cdr (car x))))
+(define (caddr x) (car (cdr (cdr x))))
+(define (cdaar x) (cdr (car (car x))))
+(define (cdadr x) (cdr (car (cdr x))))
+(define (cddar x) (cdr (cdr (car x))))
+(define (cdddr x) (cdr (cdr (cdr x))))
+(define (cadddr x) (car (cdr (cdr (cdr x)))))
+(define (cddddr x) (cdr (cdr (cdr (cdr x)))))
+
+;; Whether `x` is a proper list: finite and ending in (). Cycles are found by a pointer
+;; moving at half speed.
+(define (list? x)
+  (let loop ((fast x) (slow x))
+    (cond ((null? fast) #t)
+          ((not (pair? fast)) #f)
+          (else
+           (let ((fast (cdr fast)))
+             (cond ((null? fast) #t)
+                   ((not (pair? fast)) #f)
+                   (else
+                    (let ((fast (cdr fast)) (slow (cdr slow)))
+                      (and (not (eq? fast slow)) (loop fast slow))))))))))
+
+(define (length list)
+  ($check-list 'length list)
+  (let loop ((l list) (n 0))
+    (if (null? l) n (loop (cdr l) (+ n 1)))))
+
+(define (reverse list)
+  ($check-list 'reverse list)
+  (let loop ((l list) (acc '()))
+    (if (null? l) acc (loop (cdr l) (cons (car l) acc)))))
+
+(define (list-tail list k)
+  ($check-integer 'list-tail k)
+  (let loop ((l list) (i k))
+    (cond ((= i 0) l)
+          ((pair? l) (loop (cdr l) (- i 1)))
+          (else (assertion-violation 'list-tail "index out of range" list k)))))
+
+(define (list-ref list k)
+  ($check-integer 'list-ref k)
+  (let loop ((l list) (i k))
+    (cond ((not (pair? l)) (assertion-violation 'list-ref "index out of range" list k))
+          ((= i 0) (car l))
+          (else (loop (cdr l) (- i 1))))))
+
+(define (list-copy list)
+  (let loop ((l list) (acc '()))
+    (if (pair? l)
+        (loop (cdr l) (cons (car l) acc))
+        (let build ((acc acc) (result l))
+          (if (null? acc) result (build (cdr acc) (cons (car acc) result)))))))
+
+;; The first pair of `list` whose car is `same?` to `x`, or #f.
+(define ($member who same? x list)
+  (let loop ((l list))
+    (cond ((pair? l) (if (same? x (car l)) l (loop (cdr l))))
+          ((null? l) #f)
+          (else (assertion-violation who "not a proper list" list)))))
+
+(define (memq x list) ($member 'memq eq? x list))
+(define (memv x list) ($member 'memv eqv? x list))
+(define member
+  (case-lambda
+    ((x list) ($member 'member equal? x list))
+    ((x list same?) ($member 'member same? x list))))
+
+;; The first pair of `alist` whose car is `same?` to `x`, or #f.
+(define ($assoc who same? x alist)
+  (let loop ((l alist))
+    (cond ((pair? l)
+           (let ((entry (car l)))
+             (unless (pair? entry) (assertion-violation who "not a pair" entry))
+             (if (same? x (car entry)) entry (loop (cdr l)))))
+          ((null? l) #f)
+          (else (assertion-violation who "not a proper list" alist)))))
+
+(define (assq x alist) ($assoc 'assq eq? x alist))
+(define (assv x alist) ($assoc 'assv eqv? x alist))
+(define assoc
+  (case-lambda
+    ((x alist) ($assoc 'assoc equal? x alist))
+    ((x alist same?) ($assoc 'assoc same? x alist))))
+
+;; The cars of `lists` and their cdrs, as two lists; #f when one of them is empty.
+(define ($cars+cdrs lists)
+  (let loop ((ls lists) (cars '()) (cdrs '()))
+    (cond ((null? ls) (cons (reverse cars) (reverse cdrs)))
+          ((pair? (car ls)) (loop (cdr ls) (cons (caar ls) cars) (cons (cdar ls) cdrs)))
+          (else #f))))
+
+;; Applies `f` element-wise; with several lists, stops at the end of the shortest.
+(define map
+  (case-lambda
+    ((f list)
+     ($check-procedure 'map f)
+     ($check-list 'map list)
+     (let loop ((l list) (acc '()))
+       (if (null? l) (reverse acc) (loop (cdr l) (cons (f (car l)) acc)))))
+    ((f list . lists)
+     ($check-procedure 'map f)
+     (for-each (lambda (l) ($check-list 'map l)) (cons list lists))
+     (let loop ((ls (cons list lists)) (acc '()))
+       (let ((split ($cars+cdrs ls)))
+         (if split
+             (loop (cdr split) (cons (apply f (car split)) acc))
+             (reverse acc)))))))
+
+(define for-each
+  (case-lambda
+    ((f list)
+     ($check-procedure 'for-each f)
+     ($check-list 'for-each list)
+     (let loop ((l list))
+       (unless (null? l) (f (car l)) (loop (cdr l)))))
+    ((f list . lists)
+     ($check-procedure 'for-each f)
+     ($check-list 'for-each list)
+     (for-each (lambda (l) ($check-list 'for-each l)) lists)
+     (let loop ((ls (cons list lists)))
+       (let ((split ($cars+cdrs ls)))
+         (when split (apply f (car split)) (loop (cdr split))))))))
+
+(define (filter keep? list)
+  ($check-list 'filter list)
+  (let loop ((l list) (acc '()))
+    (cond ((null? l) (reverse acc))
+          ((keep? (car l)) (loop (cdr l) (cons (car l) acc)))
+          (else (loop (cdr l) acc)))))
+
+(define (fold-left combine nil list)
+  ($check-list 'fold-left list)
+  (let loop ((acc nil) (l list))
+    (if (null? l) acc (loop (combine acc (car l)) (cdr l)))))
+
+(define (fold-right combine nil list)
+  ($check-list 'fold-right list)
+  (let loop ((acc nil) (l (reverse list)))
+    (if (null? l) acc (loop (combine (car l) acc) (cdr l)))))
+
+;;; Numbers (fixnums).
+
+(define (abs x)
+  ($check-number 'abs x)
+  (if (< x 0) (- x) x))
+
+(define (even? n)
+  ($check-integer 'even? n)
+  (= (remainder n 2) 0))
+
+(define (odd? n)
+  ($check-integer 'odd? n)
+  (not (= (remainder n 2) 0)))
+
+(define (positive? x) ($check-number 'positive? x) (> x 0))
+(define (negative? x) ($check-number 'negative? x) (< x 0))
+
+(define (max x . xs)
+  ($check-number 'max x)
+  (let loop ((m x) (xs xs))
+    (cond ((null? xs) m)
+          (else ($check-number 'max (car xs))
+                (loop (if (> (car xs) m) (car xs) m) (cdr xs))))))
+
+(define (min x . xs)
+  ($check-number 'min x)
+  (let loop ((m x) (xs xs))
+    (cond ((null? xs) m)
+          (else ($check-number 'min (car xs))
+                (loop (if (< (car xs) m) (car xs) m) (cdr xs))))))
+
+(define (gcd . ns)
+  (let loop ((g 0) (ns ns))
+    (if (null? ns)
+        g
+        (begin
+          ($check-integer 'gcd (car ns))
+          (loop (let euclid ((a (abs g)) (b (abs (car ns))))
+                  (if (= b 0) a (euclid b (remainder a b))))
+                (cdr ns))))))
+
+(define (lcm . ns)
+  (let loop ((l 1) (ns ns))
+    (cond ((null? ns) l)
+          ((= (car ns) 0) 0)
+          (else (let ((n (abs (car ns))))
+                  (loop (* (quotient l (gcd l n)) n) (cdr ns)))))))
+
+;; Fixnums only for now. The digits are computed from the number made non-positive, so the
+;; most negative fixnum needs no negation.
+(define number->string
+  (case-lambda
+    ((n) (number->string n 10))
+    ((n radix)
+     ($check-integer 'number->string n)
+     (unless (memv radix '(2 8 10 16))
+       (assertion-violation 'number->string "radix must be 2, 8, 10 or 16" radix))
+     (let loop ((m (if (< n 0) n (- n))) (digits '()))
+       (let* ((d (- (remainder m radix)))
+              (digits (cons (string-ref "0123456789abcdef" d) digits))
+              (m (quotient m radix)))
+         (if (= m 0)
+             (list->string (if (< n 0) (cons #\- digits) digits))
+             (loop m digits)))))))
+
+;;; Booleans, symbols and characters.
+
+(define (boolean=? a b . rest)
+  (let loop ((a a) (b b) (rest rest))
+    (unless (boolean? a) (assertion-violation 'boolean=? "not a boolean" a))
+    (unless (boolean? b) (assertion-violation 'boolean=? "not a boolean" b))
+    (and (eq? a b) (or (null? rest) (loop b (car rest) (cdr rest))))))
+
+(define (symbol=? a b . rest)
+  (let loop ((a a) (b b) (rest rest))
+    (unless (symbol? a) (assertion-violation 'symbol=? "not a symbol" a))
+    (unless (symbol? b) (assertion-violation 'symbol=? "not a symbol" b))
+    (and (eq? a b) (or (null? rest) (loop b (car rest) (cdr rest))))))
+
+;; A variadic character comparison from `compare` on scalar values; every argument is checked.
+(define ($char-compare who compare)
+  (lambda (a b . rest)
+    (let loop ((a a) (b b) (rest rest) (result #t))
+      ($check-char who a)
+      ($check-char who b)
+      (let ((result (and result (compare (char->integer a) (char->integer b)))))
+        (if (null? rest) result (loop b (car rest) (cdr rest) result))))))
+
+(define char=? ($char-compare 'char=? =))
+(define char<? ($char-compare 'char<? <))
+(define char>? ($char-compare 'char>? >))
+(define char<=? ($char-compare 'char<=? <=))
+(define char>=? ($char-compare 'char>=? >=))
+
+;;; Strings.
+
+(define (string . chars)
+  (for-each (lambda (c) ($check-char 'string c)) chars)
+  (list->string chars))
+
+(define (list->string chars)
+  ($check-list 'list->string chars)
+  (let ((s (make-string (length chars))))
+    (let loop ((i 0) (l chars))
+      (if (null? l)
+          s
+          (begin
+            ($check-char 'list->string (car l))
+            (string-set! s i (car l))
+            (loop (+ i 1) (cdr l)))))))
+
+(define (string->list s)
+  ($check-string 'string->list s)
+  (let loop ((i (- (string-length s) 1)) (acc '()))
+    (if (< i 0) acc (loop (- i 1) (cons (string-ref s i) acc)))))
+
+(define (substring s start end)
+  ($check-string 'substring s)
+  (unless (and (integer? start) (integer? end) (<= 0 start end (string-length s)))
+    (assertion-violation 'substring "invalid range" start end))
+  (let ((result (make-string (- end start))))
+    (do ((i start (+ i 1)))
+        ((= i end) result)
+      (string-set! result (- i start) (string-ref s i)))))
+
+(define (string-copy s)
+  ($check-string 'string-copy s)
+  (substring s 0 (string-length s)))
+
+(define (string-append . strings)
+  (for-each (lambda (s) ($check-string 'string-append s)) strings)
+  (let ((result (make-string (fold-left (lambda (n s) (+ n (string-length s))) 0 strings))))
+    (let loop ((strings strings) (at 0))
+      (if (null? strings)
+          result
+          (let ((s (car strings)))
+            (do ((i 0 (+ i 1)))
+                ((= i (string-length s)) (loop (cdr strings) (+ at i)))
+              (string-set! result (+ at i) (string-ref s i))))))))
+
+(define (string-for-each f s)
+  ($check-string 'string-for-each s)
+  (do ((i 0 (+ i 1)))
+      ((= i (string-length s)))
+    (f (string-ref s i))))
+
+;; Whether `a` and `b` compare as `compare` says (one of <, = or >, on the first difference).
+(define ($string-compare who compare)
+  (lambda (a b . rest)
+    (let loop ((a a) (b b) (rest rest) (result #t))
+      ($check-string who a)
+      ($check-string who b)
+      (let* ((la (string-length a))
+             (lb (string-length b))
+             (order (let scan ((i 0))
+                      (cond ((and (= i la) (= i lb)) 0)
+                            ((= i la) -1)
+                            ((= i lb) 1)
+                            (else
+                             (let ((ca (char->integer (string-ref a i)))
+                                   (cb (char->integer (string-ref b i))))
+                               (cond ((< ca cb) -1)
+                                     ((> ca cb) 1)
+                                     (else (scan (+ i 1))))))))))
+        (let ((result (and result (compare order 0))))
+          (if (null? rest) result (loop b (car rest) (cdr rest) result)))))))
+
+(define string=? ($string-compare 'string=? =))
+(define string<? ($string-compare 'string<? <))
+(define string>? ($string-compare 'string>? >))
+(define string<=? ($string-compare 'string<=? <=))
+(define string>=? ($string-compare 'string>=? >=))
+
+;;; Vectors.
+
+(define (vector->list v)
+  ($check-vector 'vector->list v)
+  (let loop ((i (- (vector-length v) 1)) (acc '()))
+    (if (< i 0) acc (loop (- i 1) (cons (vector-ref v i) acc)))))
+
+(define (vector-fill! v x)
+  ($check-vector 'vector-fill! v)
+  (do ((i 0 (+ i 1)))
+      ((= i (vector-length v)))
+    (vector-set! v i x)))
+
+(define (vector-map f v . vs)
+  ($check-vector 'vector-map v)
+  (list->vector (apply map f (vector->list v) (map vector->list vs))))
+
+(define (vector-for-each f v . vs)
+  ($check-vector 'vector-for-each v)
+  (apply for-each f (vector->list v) (map vector->list vs)))

@@ -1,0 +1,13 @@
+(import (rnrs))
+;; apply spreads long lists over registers and the stack, with leading arguments too.
+(define (iota n) (let loop ((i n) (acc '())) (if (= i 0) acc (loop (- i 1) (cons i acc)))))
+(write (apply + (iota 1000)))
+(newline)
+(write (length (apply list (iota 5000))))
+(newline)
+(write (apply (lambda (a b c d e f g . rest) (list a g (length rest))) 'x 'y (iota 100)))
+(newline)
+(write (apply max 3 1 '(4 1 5 9 2 6)))
+(newline)
+(write (apply vector 'a '(b c)))
+(newline)

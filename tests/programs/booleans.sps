@@ -1,0 +1,13 @@
+(import (rnrs))
+;; Only #f is false.
+(define (truthy x) (if x 'true 'false))
+(write (map truthy (list #t #f 0 '() "" 'nil (vector))))
+(newline)
+(write (list (not #f) (not #t) (not 0) (not '())))
+(newline)
+(write (list (boolean? #f) (boolean? #t) (boolean? 0) (boolean? '())))
+(newline)
+(write (list (and) (and 1 2) (and 1 #f 3) (or) (or #f 2) (or #f #f)))
+(newline)
+(write (list (boolean=? #t #t) (boolean=? #t #f) (boolean=? #f #f #f)))
+(newline)

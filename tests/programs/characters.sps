@@ -1,0 +1,8 @@
+(import (rnrs))
+(define (show x) (write x) (newline))
+(show (list #\a #\Z #\0 #\space #\newline #\tab #\x3bb #\x0))
+(show (list (char? #\a) (char? "a") (char? 97)))
+(show (list (char->integer #\a) (char->integer #\x3bb) (integer->char 65)))
+(show (list (char=? #\a #\a) (char<? #\a #\b #\c) (char<? #\a #\c #\b) (char>? #\b #\a)
+            (char<=? #\a #\a #\b) (char>=? #\b #\c)))
+(display #\a) (display #\x3bb) (display #\space) (display #\!) (newline)

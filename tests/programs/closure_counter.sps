@@ -1,0 +1,10 @@
+(import (rnrs))
+;; Each counter closes over its own assigned variable.
+(define (make-counter)
+  (let ((n 0))
+    (lambda () (set! n (+ n 1)) n)))
+(define a (make-counter))
+(define b (make-counter))
+(a) (a)
+(write (list (a) (b) (a) (b)))
+(newline)

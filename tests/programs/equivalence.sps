@@ -1,0 +1,7 @@
+(import (rnrs))
+(define (show x) (write x) (newline))
+(define l (list 1 2))
+(show (list (eq? l l) (eq? '() '()) (eq? 'a 'a) (eq? #t #t) (eqv? 100 100) (eqv? #\a #\a)))
+(show (list (eq? (list 1) (list 1)) (eqv? "" "x") (eqv? 1 2) (eqv? 'a 'b)))
+(show (list (equal? (list 1 (vector 2 "x")) '(1 #(2 "x"))) (equal? "abc" "abc")
+            (equal? "abc" "abd") (equal? #vu8(1 2) #vu8(1 2)) (equal? '(1 2) '(1 2 3))))

@@ -1,0 +1,5 @@
+(import (rnrs))
+(define (add a b) (+ a b))
+(write (add 1 2))
+(newline)
+(add 1 "2")

@@ -1,0 +1,5 @@
+(import (rnrs))
+(assert (= 1 1))
+(display "first assertion held")
+(newline)
+(assert (= 1 2))

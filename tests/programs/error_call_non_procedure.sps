@@ -1,0 +1,5 @@
+(import (rnrs))
+(define not-a-procedure 5)
+(display "calling")
+(newline)
+(not-a-procedure 1)

@@ -1,0 +1,5 @@
+(import (rnrs))
+(define (first x) (car x))
+(write (first '(1 2)))
+(newline)
+(first 'atom)

@@ -1,0 +1,5 @@
+(import (rnrs))
+(define f (case-lambda ((a) 1) ((a b c) 3)))
+(write (list (f 'x) (f 'x 'y 'z)))
+(newline)
+(f 'x 'y)

@@ -1,0 +1,4 @@
+(import (rnrs))
+(write (length '(1 2)))
+(newline)
+(length '(1 2 . 3))

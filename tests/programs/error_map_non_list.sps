@@ -1,0 +1,4 @@
+(import (rnrs))
+(write (map - '(1 2)))
+(newline)
+(map - 7)

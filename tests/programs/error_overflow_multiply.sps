@@ -1,0 +1,5 @@
+(import (rnrs))
+(define (square-repeatedly n k)
+  (if (= k 0) n (square-repeatedly (* n n) (- k 1))))
+(write (square-repeatedly 2 5)) (newline)
+(write (square-repeatedly 2 6)) (newline)

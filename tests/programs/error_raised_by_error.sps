@@ -1,0 +1,6 @@
+(import (rnrs))
+(define (check-positive n)
+  (if (> n 0) n (error 'check-positive "not positive" n '(context))))
+(write (check-positive 5))
+(newline)
+(check-positive -3)

@@ -1,0 +1,4 @@
+(import (rnrs))
+(write (string-ref "abc" 0))
+(newline)
+(string-ref "abc" -1)

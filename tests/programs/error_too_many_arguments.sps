@@ -1,0 +1,5 @@
+(import (rnrs))
+(define (none) 'ok)
+(write (none))
+(newline)
+(none 1 2 3 4 5 6)

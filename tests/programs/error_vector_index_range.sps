@@ -1,0 +1,5 @@
+(import (rnrs))
+(define v (vector 'a 'b 'c))
+(write (vector-ref v 2))
+(newline)
+(vector-ref v 3)

@@ -1,0 +1,6 @@
+(import (rnrs))
+(define (two a b) (list a b))
+(write (two 1 2))
+(newline)
+(two 1)
+(display "not reached")

@@ -1,0 +1,5 @@
+(import (rnrs))
+;; (exit #f) reports failure.
+(display "failing")
+(newline)
+(exit #f)

@@ -1,0 +1,5 @@
+(import (rnrs))
+(display "done")
+(newline)
+(exit #t)
+(display "not reached")

@@ -1,0 +1,10 @@
+(import (rnrs))
+;; A procedure may refer to a top-level variable defined after it.
+(define (call-later) (later 5))
+(define (later x) (* x x))
+(write (call-later))
+(newline)
+(define (uses-constant) constant)
+(define constant 'defined)
+(write (uses-constant))
+(newline)

@@ -1,0 +1,5 @@
+(define (describe shape)
+  (case (car shape)
+    ((square) (list 'square (square-area (cadr shape))))
+    ((rect) (list 'rect (rect-area (cadr shape) (caddr shape))))
+    (else (error 'describe "unknown shape" shape))))

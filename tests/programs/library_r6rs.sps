@@ -1,0 +1,17 @@
+(import (rnrs)
+        (prefix (queue core (1)) q:)
+        (rename (queue drain) (drain drain-all)))
+;; Libraries found through LOKO_LIBRARY_PATH; the macro `with-queue` expands into a call of
+;; the library's unexported `fill!`.
+(define fill! 'the-programs-own-fill)
+(define q (q:make-queue))
+(q:enqueue! q 1)
+(q:enqueue! q 2)
+(write (q:dequeue! q))
+(q:enqueue! q 3)
+(write (drain-all q))
+(newline)
+(write (drain-all (q:with-queue ('a 'b 'c))))
+(newline)
+(write (list (q:queues-made) fill!))
+(newline)

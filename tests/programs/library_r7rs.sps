@@ -1,0 +1,8 @@
+(import (scheme base) (scheme write) (shapes describe) (only (shapes area) rect-area))
+(write (describe '(square 3)))
+(newline)
+(write (describe '(rect 2 5)))
+(newline)
+(write (rect-area 6 7))
+(newline)
+(describe '(circle 1))

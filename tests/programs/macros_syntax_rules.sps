@@ -1,0 +1,26 @@
+(import (rnrs))
+(define-syntax swap!
+  (syntax-rules ()
+    ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
+(define-syntax my-list-of-squares
+  (syntax-rules ()
+    ((_ e ...) (list (* e e) ...))))
+(define-syntax while
+  (syntax-rules ()
+    ((_ test body ...) (let loop () (when test body ... (loop))))))
+(define-syntax my-let*
+  (syntax-rules ()
+    ((_ () body ...) (let () body ...))
+    ((_ ((x v) rest ...) body ...) (let ((x v)) (my-let* (rest ...) body ...)))))
+(define p 1)
+(define q 2)
+(swap! p q)
+(write (list p q))
+(newline)
+(write (my-list-of-squares 1 2 3))
+(newline)
+(define i 0)
+(while (< i 5) (display i) (set! i (+ i 1)))
+(newline)
+(write (my-let* ((a 1) (b (+ a 1)) (c (* b 3))) (list a b c)))
+(newline)

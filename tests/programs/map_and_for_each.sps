@@ -1,0 +1,13 @@
+(import (rnrs))
+(define (show x) (write x) (newline))
+(show (map (lambda (x) (* x x)) '(1 2 3 4)))
+(show (map + '(1 2 3) '(10 20 30) '(100 200 300)))
+(show (map cons '(a b c) '(1 2 3)))
+(show (map car '()))
+(for-each (lambda (x) (display x) (display " ")) '(1 2 3))
+(newline)
+(for-each (lambda (x y) (display (list x y))) '(a b) '(1 2))
+(newline)
+;; map applies a procedure held in a variable, a primitive and a closure alike.
+(define f car)
+(show (map f '((1) (2))))

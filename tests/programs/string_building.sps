@@ -1,0 +1,20 @@
+(import (rnrs))
+;; Builds text from numbers, characters and symbols.
+(define (join strings separator)
+  (if (null? strings)
+      ""
+      (fold-left (lambda (acc s) (string-append acc separator s)) (car strings) (cdr strings))))
+(define (describe n)
+  (string-append (symbol->string 'n) "=" (number->string n)))
+(display (join (map describe '(1 -20 300)) ", "))
+(newline)
+(define (reverse-string s) (list->string (reverse (string->list s))))
+(write (reverse-string "stressed"))
+(newline)
+(define (count-char c s)
+  (let loop ((i 0) (n 0))
+    (if (= i (string-length s))
+        n
+        (loop (+ i 1) (if (char=? c (string-ref s i)) (+ n 1) n)))))
+(write (count-char #\s "mississippi"))
+(newline)

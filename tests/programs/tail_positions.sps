@@ -1,0 +1,18 @@
+(import (rnrs))
+;; Calls in the tail positions of if, cond, case, and, or, when, unless, let, let*, letrec
+;; and begin are all tail calls: each loop runs 1,000,000 times in constant stack.
+(define n 1000000)
+(define (via-cond i) (cond ((= i n) 'cond) ((odd? i) (via-cond (+ i 1))) (else (via-cond (+ i 1)))))
+(define (via-case i) (case (if (= i n) 'stop 'go) ((stop) 'case) (else (via-case (+ i 1)))))
+(define (via-and i) (if (= i n) 'and (and #t (via-and (+ i 1)))))
+(define (via-or i) (if (= i n) 'or (or #f (via-or (+ i 1)))))
+(define (via-when i) (if (= i n) 'when (when #t (via-when (+ i 1)))))
+(define (via-unless i) (if (= i n) 'unless (unless #f (via-unless (+ i 1)))))
+(define (via-let i) (if (= i n) 'let (let ((j (+ i 1))) (via-let j))))
+(define (via-let* i) (if (= i n) 'let* (let* ((j (+ i 1)) (k j)) (via-let* k))))
+(define (via-letrec i) (if (= i n) 'letrec (letrec ((j (+ i 1))) (via-letrec j))))
+(define (via-begin i) (if (= i n) 'begin (begin 'ignored (via-begin (+ i 1)))))
+(define (via-cond-arrow i) (cond ((= i n) 'cond=>) ((+ i 1) => via-cond-arrow)))
+(write (list (via-cond 0) (via-case 0) (via-and 0) (via-or 0) (via-when 0) (via-unless 0)
+             (via-let 0) (via-let* 0) (via-letrec 0) (via-begin 0) (via-cond-arrow 0)))
+(newline)
