@@ -55,20 +55,20 @@ fn main() {
             "{name:6} loko {:8.3} s  ({loko_out})",
             loko_time.as_secs_f64()
         );
-        if chez {
-            if let Some((chez_time, chez_out)) = best_of_three(&mut || {
+        if chez
+            && let Some((chez_time, chez_out)) = best_of_three(&mut || {
                 let mut c = Command::new("scheme");
                 c.arg("--program").arg(&sps);
                 c
-            }) {
-                print!(
-                    "   chez {:8.3} s  ({chez_out})   loko/chez {:.2}",
-                    chez_time.as_secs_f64(),
-                    loko_time.as_secs_f64() / chez_time.as_secs_f64()
-                );
-                if chez_out != loko_out {
-                    print!("   OUTPUTS DIFFER");
-                }
+            })
+        {
+            print!(
+                "   chez {:8.3} s  ({chez_out})   loko/chez {:.2}",
+                chez_time.as_secs_f64(),
+                loko_time.as_secs_f64() / chez_time.as_secs_f64()
+            );
+            if chez_out != loko_out {
+                print!("   OUTPUTS DIFFER");
             }
         }
         println!();
