@@ -73,11 +73,22 @@ impl ConvertClosures {
     }
 
     fn expr_procedure(&mut self, cx: &mut Cx<'_>, _: (), p: src::ProcedureId) -> dst::ExprId {
-        let name = Symbol::intern("lambda");
-        let closure = self.closure(cx, p, name);
-        let tmp = cx.dst.cx.vars.fresh(name);
-        let body = cx.dst.expr_ref(tmp);
-        cx.dst.expr_closures(vec![tmp], vec![closure], body)
+        self.named_closure(cx, p, Symbol::intern("lambda"))
+    }
+
+    /// A procedure stored in a top-level variable is named after it (`scheme:program::fib`).
+    fn expr_global_set(
+        &mut self,
+        cx: &mut Cx<'_>,
+        _: (),
+        name: Symbol,
+        value: src::ExprId,
+    ) -> dst::ExprId {
+        let value = match cx.src[value] {
+            src::Expr::Procedure { p } => self.named_closure(cx, p, name),
+            _ => self.expr(cx, (), value),
+        };
+        cx.dst.expr_global_set(name, value)
     }
 
     fn expr_fix(
@@ -102,6 +113,14 @@ impl ConvertClosures {
 }
 
 impl ConvertClosures {
+    /// `(closures ([tmp closure]) tmp)` for procedure `p`, its code labelled `name`.
+    fn named_closure(&mut self, cx: &mut Cx<'_>, p: src::ProcedureId, name: Symbol) -> dst::ExprId {
+        let closure = self.closure(cx, p, name);
+        let tmp = cx.dst.cx.vars.fresh(name);
+        let body = cx.dst.expr_ref(tmp);
+        cx.dst.expr_closures(vec![tmp], vec![closure], body)
+    }
+
     /// Lifts `p`'s code to the top and returns the closure that captures its free variables.
     fn closure(
         &mut self,
@@ -296,6 +315,20 @@ mod tests {
                 (program ([f.5 (code (f.3 y.4) [(x.2) (f.3 y.4)])]
                           [lambda.6 (code () [(y.0) (closures ([f.1 (make-closure f.5 f.1 y.0)]) f.1)])])
                   (closures ([lambda.7 (make-closure lambda.6)]) lambda.7))
+            "#]],
+        );
+    }
+
+    #[test]
+    fn procedures_stored_in_globals_are_named_after_them() {
+        check_pass::<super::ConvertClosures>(
+            "(program (set-global! program::twice (lambda (x) ((primitive +) x x))))",
+            expect![[r#"
+                (program (set-global! program::twice (lambda (x.0) ((primitive +) x.0 x.0))))
+                => convert_closures
+                (program ([program::twice.1 (code () [(x.0) ((primitive +) x.0 x.0)])])
+                  (set-global! program::twice
+                    (closures ([program::twice.2 (make-closure program::twice.1)]) program::twice.2)))
             "#]],
         );
     }
