@@ -89,16 +89,23 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
     let mut datums = ir::datum::Datums::new();
     let forms =
         ir::reader::read_file(file, &mut datums).map_err(|diagnostic| diagnostic.to_string())?;
+    let only_read = matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ));
     let mut out = String::new();
     if stages.includes(READ) {
-        out.push_str(";; read (datums)\n");
+        // Alone, `read` prints just the datums, one per line, as `write` would; among other
+        // stages it gets a header like theirs.
+        if !only_read {
+            out.push_str(";; read (datums)\n");
+        }
         for &form in &forms {
             out.push_str(&ir::writer::write(&datums, form));
             out.push('\n');
         }
-        out.push('\n');
+        if !only_read {
+            out.push('\n');
+        }
     }
-    if matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ)) {
+    if only_read {
         return Ok(out);
     }
     let mut loader = FileSystem::from_env();

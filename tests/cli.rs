@@ -226,11 +226,9 @@ fn dump_ir_read_of_scheme_source_prints_the_datums() {
         expect![[r#"
             status: 0
             stdout:
-            ;; read (datums)
             (import (rnrs))
             (display "Hello, World!\n")
             '(a . #(1 2.5 #\x))
-
         "#]],
     );
     check(
