@@ -14,8 +14,8 @@
 //! calls the primitive: one clause per accepted argument count, and for primitives taking any
 //! number of arguments, clauses up to four more than the minimum and then a clause with a rest
 //! list that reduces the arguments and applies the closure again (see [`RestRule`]). `error`,
-//! `assertion-violation`, `apply` and `values` have no such rule yet, so they accept at most
-//! four arguments more than their minimum when used as values.
+//! `assertion-violation` and `apply` have no such rule yet, so they accept at most four
+//! arguments more than their minimum when used as values.
 
 use crate::free_variables::free_variables;
 use ir::lang::closures::{self as dst, from_no_assignments::Cx, from_no_assignments::Translate};
@@ -222,6 +222,9 @@ enum RestRule {
     Vector,
     /// `append`: `(p x0 x1 x2 x3 (apply self x4 r))`.
     Append,
+    /// `values`: `(apply values x0 .. x4 r)` with the primitive itself as the procedure, which
+    /// the backend compiles as returning the arguments as multiple values.
+    Values,
 }
 
 impl RestRule {
@@ -232,6 +235,7 @@ impl RestRule {
             "list" => RestRule::List,
             "vector" => RestRule::Vector,
             "append" => RestRule::Append,
+            "values" => RestRule::Values,
             _ => return None,
         })
     }
@@ -294,6 +298,12 @@ impl RestRule {
                 let last = cx.dst.expr_ref(params[4]);
                 args.push(apply_self(cx, vec![last]));
                 call(cx, name.as_str(), args)
+            }
+            RestRule::Values => {
+                let mut args = vec![cx.dst.expr_primitive(name)];
+                args.extend(refs(cx, &params));
+                args.push(cx.dst.expr_ref(rest));
+                call(cx, "apply", args)
             }
         };
         cx.dst.clause_clause(params, Some(rest), body)

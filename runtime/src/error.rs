@@ -27,6 +27,9 @@ pub enum ErrorKind {
     NotAList = 12,
     /// A primitive given an argument count it does not accept, through `apply`.
     Unsupported = 13,
+    /// A number of values other than one returned to a continuation that accepts exactly one;
+    /// the irritant is the number.
+    WrongValueCount = 14,
 }
 
 /// The exit status of a program that raised an uncaught exception.
@@ -55,6 +58,7 @@ pub unsafe extern "sysv64" fn error_service(
         10 => ErrorKind::User,
         11 => ErrorKind::Assertion,
         12 => ErrorKind::NotAList,
+        14 => ErrorKind::WrongValueCount,
         _ => ErrorKind::Unsupported,
     };
     unsafe { raise(ctx, kind, who, irritant) }
@@ -79,6 +83,10 @@ pub unsafe fn raise(ctx: *mut Context, kind: ErrorKind, who: u64, irritant: u64)
         ErrorKind::DivisionByZero => ("division by zero", Some(irritant)),
         ErrorKind::NotAList => ("not a proper list", Some(irritant)),
         ErrorKind::Unsupported => ("unsupported number of arguments", Some(irritant)),
+        ErrorKind::WrongValueCount => (
+            "wrong number of values returned to a continuation that accepts one",
+            Some(irritant),
+        ),
         ErrorKind::User | ErrorKind::Assertion => ("", None),
     };
     out.text(match kind {

@@ -80,6 +80,10 @@ impl Reg {
 /// The registers of the first four arguments.
 pub const ARG_REGS: [Reg; 4] = [Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9];
 
+/// The first byte of a multiple-value marker (`test eax, imm32`) and its length.
+pub const MV_MARKER_BYTE: i32 = 0xA9;
+pub const MV_MARKER_LEN: i32 = 5;
+
 /// Where a variable lives.
 #[derive(Clone, Copy, Debug)]
 pub enum Loc {
@@ -118,6 +122,14 @@ pub struct Gen<'t> {
     pub error_common: CodeLabel,
     pub out_of_memory: CodeLabel,
     pub stack_overflow: CodeLabel,
+    /// The shared multiple-value return: see [`Gen::common_stubs`].
+    pub mv_return: CodeLabel,
+    /// Call sites that accept multiple values, as (return point, multiple-value entry): the
+    /// marker at each return point gets the entry's offset once the code is assembled.
+    pub mv_sites: Vec<(CodeLabel, CodeLabel)>,
+    /// Whether the expression being compiled is in effect position (its values are
+    /// discarded, so it may return any number of them); [`Gen::expr`] consumes it.
+    pub effect: bool,
     exits: Vec<ErrorExit>,
     last_label_at: Option<usize>,
 }
@@ -128,6 +140,7 @@ impl<'t> Gen<'t> {
         let error_common = a.create_label();
         let out_of_memory = a.create_label();
         let stack_overflow = a.create_label();
+        let mv_return = a.create_label();
         Ok(Gen {
             a,
             arena,
@@ -140,6 +153,9 @@ impl<'t> Gen<'t> {
             error_common,
             out_of_memory,
             stack_overflow,
+            mv_return,
+            mv_sites: Vec::new(),
+            effect: false,
             exits: Vec::new(),
             last_label_at: None,
         })
@@ -322,8 +338,62 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
-    /// The exits shared by the whole image: the error service, out of memory, stack overflow.
+    /// Marks the return point just emitted (right after a non-tail `call`) as accepting
+    /// multiple values: `test eax, imm32`, whose immediate is the offset from the return point
+    /// to the entry multiple values take. A single value runs through the marker, one ALU
+    /// instruction. [`Gen::mv_marker_discard`] makes the entry the next instruction; here the
+    /// caller binds the entry later and records `(point, entry)` in `mv_sites`, whose offsets
+    /// `compile` patches in after assembly.
+    ///
+    /// **Invariant:** no other code starts with the byte 0xA9 (`test eax, imm32`) right after
+    /// a `call`, so an unmarked return point is never mistaken for a marked one.
+    pub fn mv_marker(&mut self) -> Result<CodeLabel, CompileError> {
+        let mut point = self.a.create_label();
+        self.bind(&mut point)?;
+        self.a.test(eax, i32::MAX)?;
+        Ok(point)
+    }
+
+    /// A multiple-value marker for a call in effect position: any values are discarded, so
+    /// the entry is the instruction after the marker.
+    pub fn mv_marker_discard(&mut self) -> Result<(), CompileError> {
+        self.a.test(eax, MV_MARKER_LEN)?;
+        Ok(())
+    }
+
+    /// The exits shared by the whole image: the multiple-value return, the error service, out
+    /// of memory, stack overflow.
     pub fn common_stubs(&mut self) -> Result<(), CompileError> {
+        // The multiple-value return, jumped to with the frame popped (`rsp` at the return
+        // address), the count in `esi`, values as a call's arguments (`rdx rcx r8 r9`, then
+        // `[rsp - 8 (j + 1)]`). One value returns as usual; otherwise a marked return point
+        // (`mv_marker`) is entered at its multiple-value entry, and any other is an error.
+        let mut mv_return = self.mv_return;
+        self.bind(&mut mv_return)?;
+        let mut one = self.a.create_label();
+        let wrong = self.error_exit(
+            ErrorKind::WrongValueCount,
+            Some(Symbol::intern("values")),
+            Some(Reg::Rsi),
+        );
+        self.a.cmp(esi, 1)?;
+        self.a.je(one)?;
+        self.a.mov(r10, qword_ptr(rsp))?;
+        let mut marked = self.a.create_label();
+        self.a.cmp(byte_ptr(r10), MV_MARKER_BYTE)?;
+        self.a.je(marked)?;
+        self.a.shl(rsi, FIXNUM_SHIFT)?;
+        self.a.jmp(wrong)?;
+        self.bind(&mut marked)?;
+        self.a.movsxd(r11, dword_ptr(r10 + 1))?;
+        self.a.add(r10, r11)?;
+        // Return through `ret` rather than `jmp`, so the return-stack predictor stays paired.
+        self.a.mov(qword_ptr(rsp), r10)?;
+        self.a.ret()?;
+        self.bind(&mut one)?;
+        self.a.mov(rax, rdx)?;
+        self.a.ret()?;
+
         let mut overflow = self.stack_overflow;
         self.bind(&mut overflow)?;
         self.a.mov(esi, ErrorKind::StackOverflow as u32)?;
@@ -375,6 +445,8 @@ impl<'t> Gen<'t> {
         self.a.xor(edi, edi)?;
         self.a.xor(esi, esi)?;
         self.a.call(main)?;
+        // The program body's values are discarded, however many.
+        self.mv_marker_discard()?;
         self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;
         for r in [r15, r14, r13, r12, rbp, rbx] {
             self.a.pop(r)?;

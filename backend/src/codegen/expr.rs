@@ -12,6 +12,17 @@ use runtime::context as ctx;
 use runtime::error::ErrorKind;
 use runtime::value::*;
 
+/// What a call's continuation does with its values.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Cont {
+    /// The call is in tail position: its values go to our caller.
+    Tail,
+    /// Non-tail, exactly one value wanted.
+    Value,
+    /// Non-tail in effect position: any number of values, discarded.
+    Effect,
+}
+
 impl Gen<'_> {
     pub fn expr(&mut self, e: ExprId) -> Result<(), CompileError> {
         ir::nanopass::grow(|| self.expr_inner(e))
@@ -19,6 +30,9 @@ impl Gen<'_> {
 
     fn expr_inner(&mut self, e: ExprId) -> Result<(), CompileError> {
         let arena = self.arena;
+        // Only this expression is in effect position, not its subexpressions; the forms whose
+        // values are this expression's pass it on to them.
+        let effect = std::mem::take(&mut self.effect);
         match &arena[e] {
             Expr::Ref { x } => {
                 let operand = self.var_operand(*x)?;
@@ -50,16 +64,20 @@ impl Gen<'_> {
                 let mut otherwise = self.a.create_label();
                 let mut end = self.a.create_label();
                 self.test(*test, otherwise)?;
+                self.effect = effect;
                 self.expr(*conseq)?;
                 self.a.jmp(end)?;
                 self.bind(&mut otherwise)?;
+                self.effect = effect;
                 self.expr(*alt)?;
                 self.bind(&mut end)
             }
             Expr::Seq { effects, value } => {
-                for &effect in effects {
-                    self.expr(effect)?;
+                for &e in effects {
+                    self.effect = true;
+                    self.expr(e)?;
                 }
+                self.effect = effect;
                 self.expr(*value)
             }
             Expr::Let { lhs, rhs, body } => {
@@ -70,6 +88,7 @@ impl Gen<'_> {
                     self.a.mov(self.slot(slot), rax)?;
                     self.locs.insert(x, Loc::Slot(slot));
                 }
+                self.effect = effect;
                 self.expr(*body)?;
                 self.frame.release(mark);
                 Ok(())
@@ -104,17 +123,21 @@ impl Gen<'_> {
                             .mov(qword_ptr(rax + (CLOSURE_FREE + 8 * j as i32)), r10)?;
                     }
                 }
+                self.effect = effect;
                 self.expr(*body)?;
                 self.frame.release(mark);
                 Ok(())
             }
-            Expr::Call { f, args } => match arena[*f] {
-                Expr::Primitive { name } => self.primitive(name, args, false),
-                _ => self.call(*f, args, false),
-            },
+            Expr::Call { f, args } => {
+                let cont = if effect { Cont::Effect } else { Cont::Value };
+                match arena[*f] {
+                    Expr::Primitive { name } => self.primitive(name, args, cont),
+                    _ => self.call(*f, args, cont),
+                }
+            }
             Expr::TailCall { f, args } => match arena[*f] {
-                Expr::Primitive { name } => self.primitive(name, args, true),
-                _ => self.call(*f, args, true),
+                Expr::Primitive { name } => self.primitive(name, args, Cont::Tail),
+                _ => self.call(*f, args, Cont::Tail),
             },
         }
     }
@@ -191,48 +214,165 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// A call of a procedure value (in tail position if `tail`).
-    fn call(&mut self, f: ExprId, args: &[ExprId], tail: bool) -> Result<(), CompileError> {
+    /// A call of a procedure value.
+    fn call(&mut self, f: ExprId, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
         let mark = self.frame.mark();
         let mut all = vec![f];
         all.extend_from_slice(args);
         let ops = self.operands(&all)?;
         self.load_procedure(ops[0])?;
-        let regs = ARG_REGS.len();
-        // Stack arguments: below rsp, past the return address a call pushes (non-tail), or
-        // into scratch space below rsp first (tail), since their final place is our frame.
-        let first = if tail { -8 } else { -16 };
-        for (j, &op) in ops.iter().skip(1 + regs).enumerate() {
-            self.load(Reg::R10, op)?;
-            self.a.mov(qword_ptr(rsp + (first - 8 * j as i32)), r10)?;
-        }
-        for (k, &op) in ops.iter().skip(1).take(regs).enumerate() {
-            self.load(ARG_REGS[k], op)?;
-        }
-        self.a.mov(esi, args.len() as u32)?;
+        let tail = cont == Cont::Tail;
+        self.place_arguments(&ops[1..], tail)?;
         if tail {
-            let top = self.frame.bytes();
-            // Ascending order is safe: each store lands at or above a slot already read.
-            for j in 0..args.len().saturating_sub(regs) as i32 {
-                self.a.mov(r10, qword_ptr(rsp + (-8 - 8 * j)))?;
-                self.a.mov(qword_ptr(rsp + (top - 8 - 8 * j)), r10)?;
-            }
-            self.a.add(rsp, top)?;
+            self.pop_frame_for_tail(args.len())?;
             self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            if cont == Cont::Effect {
+                self.mv_marker_discard()?;
+            }
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+
+    /// Puts `ops` where a call's arguments go, with their count in `esi`. Stack arguments go
+    /// below `rsp`, past the return address a call pushes (non-tail), or into scratch space
+    /// below `rsp` first (tail), since their final place is our frame ([`Gen::pop_frame_for_tail`]).
+    fn place_arguments(&mut self, ops: &[Operand], tail: bool) -> Result<(), CompileError> {
+        let regs = ARG_REGS.len();
+        let first = if tail { -8 } else { -16 };
+        for (j, &op) in ops.iter().skip(regs).enumerate() {
+            self.load(Reg::R10, op)?;
+            self.a.mov(qword_ptr(rsp + (first - 8 * j as i32)), r10)?;
+        }
+        for (k, &op) in ops.iter().take(regs).enumerate() {
+            self.load(ARG_REGS[k], op)?;
+        }
+        self.a.mov(esi, ops.len() as u32)?;
+        Ok(())
+    }
+
+    /// After [`Gen::place_arguments`] for a tail transfer of `count` arguments or values: moves
+    /// the stack ones to just below the return address and pops the frame.
+    fn pop_frame_for_tail(&mut self, count: usize) -> Result<(), CompileError> {
+        let top = self.frame.bytes();
+        // Ascending order is safe: each store lands at or above a slot already read.
+        for j in 0..count.saturating_sub(ARG_REGS.len()) as i32 {
+            self.a.mov(r10, qword_ptr(rsp + (-8 - 8 * j)))?;
+            self.a.mov(qword_ptr(rsp + (top - 8 - 8 * j)), r10)?;
+        }
+        self.a.add(rsp, top)?;
+        Ok(())
+    }
+
+    /// Like [`Gen::pop_frame_for_tail`] for a count known only at run time (in `esi`), with the
+    /// stack arguments where a non-tail call would have them (`[rsp - 16 - 8j]`).
+    fn pop_frame_for_tail_dynamic(&mut self) -> Result<(), CompileError> {
+        let top = self.frame.bytes();
+        let mut copied = self.a.create_label();
+        let mut copy = self.a.create_label();
+        self.a.lea(rax, qword_ptr(rsi - ARG_REGS.len() as i32))?;
+        self.a.test(rax, rax)?;
+        self.a.jle(copied)?;
+        self.a.xor(r11d, r11d)?;
+        self.bind(&mut copy)?;
+        self.a.mov(r10, qword_ptr(rsp + r11 * 8 - 16))?;
+        self.a.mov(qword_ptr(rsp + r11 * 8 + (top - 8)), r10)?;
+        self.a.dec(r11)?;
+        self.a.dec(rax)?;
+        self.a.jnz(copy)?;
+        self.bind(&mut copied)?;
+        self.a.add(rsp, top)?;
+        Ok(())
+    }
+
+    /// `(values v ...)`. One value is an ordinary result. Several (or none) in tail position
+    /// are placed like a tail call's arguments and returned through the shared multiple-value
+    /// return; in effect position they are discarded; anywhere else the continuation accepts
+    /// exactly one value, which is an error.
+    pub fn values(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
+        let mark = self.frame.mark();
+        let ops = self.operands(args)?;
+        match (args.len(), cont) {
+            (1, _) => {
+                self.load(Reg::Rax, ops[0])?;
+                if cont == Cont::Tail {
+                    self.epilogue()?;
+                }
+            }
+            (_, Cont::Tail) => {
+                self.place_arguments(&ops, true)?;
+                self.pop_frame_for_tail(ops.len())?;
+                self.a.jmp(self.mv_return)?;
+            }
+            (_, Cont::Effect) => self.a.mov(eax, VOID as u32)?,
+            (n, Cont::Value) => {
+                let who = Symbol::intern("values");
+                let exit = self.error_exit(ErrorKind::WrongValueCount, Some(who), Some(Reg::R10));
+                self.a.mov(r10, fixnum(n as i64))?;
+                self.a.jmp(exit)?;
+            }
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+
+    /// `(call-with-values producer consumer)`: calls the producer at a return point marked
+    /// for multiple values, whose entry finds them placed as the consumer's arguments; a
+    /// single value is moved there first. Then calls the consumer like any procedure.
+    pub fn call_with_values(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
+        let mark = self.frame.mark();
+        let ops = self.operands(args)?;
+        self.load_procedure(ops[0])?;
+        self.a.xor(esi, esi)?;
+        self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+        let point = self.mv_marker()?;
+        self.a.mov(rdx, rax)?;
+        self.a.mov(esi, 1)?;
+        let mut mv = self.a.create_label();
+        self.bind(&mut mv)?;
+        self.mv_sites.push((point, mv));
+        // Only `rdi` and `rax` change from here to the call, so the values stay in place.
+        self.load_procedure(ops[1])?;
+        if cont == Cont::Tail {
+            self.pop_frame_for_tail_dynamic()?;
+            self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+        } else {
+            self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            if cont == Cont::Effect {
+                self.mv_marker_discard()?;
+            }
         }
         self.frame.release(mark);
         Ok(())
     }
 
     /// `(apply f a ... list)`: spreads the list into arguments at run time.
-    pub fn apply(&mut self, args: &[ExprId], tail: bool) -> Result<(), CompileError> {
+    /// With the primitive `values` itself as `f` (only in tail position; closure conversion
+    /// makes it so for `values` used as a value, given many arguments) it returns the elements
+    /// as multiple values.
+    pub fn apply(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
         let who = Symbol::intern("apply");
         let mark = self.frame.mark();
-        let ops = self.operands(args)?;
+        let spread_values =
+            matches!(self.arena[args[0]], Expr::Primitive { name } if name.as_str() == "values");
+        if spread_values && cont != Cont::Tail {
+            return Err(CompileError::new(
+                "internal error: (apply values ...) of the primitive outside tail position",
+            ));
+        }
+        let ops = if spread_values {
+            let mut ops = vec![Operand::Value(super::data::Value::Immediate(FALSE))];
+            ops.extend(self.operands(&args[1..])?);
+            ops
+        } else {
+            self.operands(args)?
+        };
         let fixed = &ops[1..ops.len() - 1];
-        self.load_procedure(ops[0])?;
+        if !spread_values {
+            self.load_procedure(ops[0])?;
+        }
         let regs = ARG_REGS.len();
         let reg_area = self.frame.disp(self.apply_slots);
         for (i, &op) in fixed.iter().enumerate() {
@@ -280,25 +420,18 @@ impl Gen<'_> {
             self.a
                 .mov(reg.q(), qword_ptr(rsp + (reg_area - 8 * k as i32)))?;
         }
-        if tail {
-            let top = self.frame.bytes();
-            let mut copied = self.a.create_label();
-            let mut copy = self.a.create_label();
-            self.a.lea(rax, qword_ptr(rsi - regs as i32))?;
-            self.a.test(rax, rax)?;
-            self.a.jle(copied)?;
-            self.a.xor(r11d, r11d)?;
-            self.bind(&mut copy)?;
-            self.a.mov(r10, qword_ptr(rsp + r11 * 8 - 16))?;
-            self.a.mov(qword_ptr(rsp + r11 * 8 + (top - 8)), r10)?;
-            self.a.dec(r11)?;
-            self.a.dec(rax)?;
-            self.a.jnz(copy)?;
-            self.bind(&mut copied)?;
-            self.a.add(rsp, top)?;
-            self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+        if cont == Cont::Tail {
+            self.pop_frame_for_tail_dynamic()?;
+            if spread_values {
+                self.a.jmp(self.mv_return)?;
+            } else {
+                self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+            }
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            if cont == Cont::Effect {
+                self.mv_marker_discard()?;
+            }
         }
         self.frame.release(mark);
         Ok(())

@@ -107,8 +107,19 @@ pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
         });
     }
     let entry = ip(&entry)?;
+    let mut code = result.inner.code_buffer.clone();
+    for (point, mv) in &g.mv_sites {
+        // The marker's immediate: the offset from the return point to its multiple-value entry.
+        let (at, offset) = (ip(point)? as usize, ip(mv)? as i64 - ip(point)? as i64);
+        if code.get(at) != Some(&(emit::MV_MARKER_BYTE as u8)) {
+            return Err(CompileError::new(
+                "internal error: multiple-value marker not encoded as expected",
+            ));
+        }
+        code[at + 1..at + 5].copy_from_slice(&(offset as i32).to_le_bytes());
+    }
     Ok(Image {
-        code: result.inner.code_buffer,
+        code,
         data,
         entry,
         symbols: image_symbols,

@@ -9,6 +9,7 @@
 
 use super::CompileError;
 use super::emit::{Gen, Operand, Reg};
+use super::expr::Cont;
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::ExprId;
 use ir::primitive;
@@ -31,12 +32,12 @@ enum Cond {
 }
 
 impl Gen<'_> {
-    /// A call of primitive `name` (in tail position if `tail`).
+    /// A call of primitive `name` with continuation `cont`.
     pub fn primitive(
         &mut self,
         name: Symbol,
         args: &[ExprId],
-        tail: bool,
+        cont: Cont,
     ) -> Result<(), CompileError> {
         let Some(p) = primitive::lookup(name) else {
             return Err(CompileError::new(format!("unknown primitive `{name}`")));
@@ -51,13 +52,16 @@ impl Gen<'_> {
             self.a.jmp(exit)?;
             return Ok(());
         }
-        if name.as_str() == "apply" {
-            return self.apply(args, tail);
+        match name.as_str() {
+            "apply" => return self.apply(args, cont),
+            "values" => return self.values(args, cont),
+            "call-with-values" => return self.call_with_values(args, cont),
+            _ => {}
         }
         let ops = self.operands(args)?;
         self.open_code(name, &ops)?;
         self.frame.release(mark);
-        if tail {
+        if cont == Cont::Tail {
             self.epilogue()?;
         }
         Ok(())
@@ -108,7 +112,6 @@ impl Gen<'_> {
             "symbol?" => self.object_test(ops[0], HEADER_SYMBOL)?,
             "bytevector?" => self.object_test(ops[0], HEADER_BYTEVECTOR)?,
             "void" => self.a.mov(eax, VOID as u32)?,
-            "values" if n == 1 => self.load(Reg::Rax, ops[0])?,
 
             // ---- Fixnum arithmetic: tagged values add and subtract as they are; overflow
             // of the 61-bit range is overflow of the 64-bit operation.

@@ -50,34 +50,34 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 00000000000000BBh
+            jne short 00000000000000F1h
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb 1
+            jb 0000000000000029h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             test al,7
-            jne short 00000000000000C1h
+            jne short 00000000000000F7h
             mov r10d,8
             add rax,r10
-            jo short 00000000000000D2h
+            jo short 000000000000010Bh
             add rsp,48h
             ret
             shl rsi,3
-            jmp short 00000000000000E3h
+            jmp short 000000000000011Fh
             mov rcx,rax
             mov esi,1
-            lea rdx,[r15+5Bh]
-            jmp 0000000000000025h
+            lea rdx,[r15+8Bh]
+            jmp 000000000000004Dh
             mov rcx,r10
             mov esi,2
-            lea rdx,[r15+5Bh]
-            jmp 0000000000000025h
+            lea rdx,[r15+8Bh]
+            jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+8Bh]
-            jmp 0000000000000025h
+            lea rdx,[r15+0BBh]
+            jmp 000000000000004Dh
         "#]],
     );
 }

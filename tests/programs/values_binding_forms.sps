@@ -1,0 +1,47 @@
+;; let-values, let*-values and define-values over call-with-values, with rest formals, and
+;; nested call-with-values.
+(import (rnrs))
+
+(define (show . xs) (for-each display xs) (newline))
+
+(let-values (((a b) (values 1 2))
+             ((c) (values 3))
+             (d (values 4 5 6))
+             ((e f . g) (values 7 8 9 10))
+             ((h . i) (values 11))
+             (() (values)))
+  (show (list a b c d e f g h i)))
+;; let-values binds in parallel, let*-values in sequence.
+(let ((a 'outer) (b 'outer))
+  (let-values (((a b) (values 1 2)) ((c d) (values a b)))
+    (show (list a b c d)))
+  (let*-values (((a b) (values 1 2)) ((c d) (values b a)))
+    (show (list a b c d))))
+(define-values (p q) (values 'p 'q))
+(define-values (r . s) (values 'r 's1 's2))
+(define-values all (values 1 2 3))
+(define-values () (values))
+(show (list p q r s all))
+(define (f)
+  (define-values (x y) (values 10 20))
+  (define-values (z . w) (values 30))
+  (list x y z w))
+(show (f))
+;; Nested call-with-values: a consumer that is itself a producer, and producers in producers.
+(show (call-with-values
+        (lambda ()
+          (call-with-values (lambda () (values 1 2 3))
+            (lambda (a b c) (values c b a 'nested))))
+        list))
+(show (call-with-values
+        (lambda () (values (call-with-values (lambda () (values 1 2)) +)
+                           (call-with-values (lambda () (values 3 4)) *)))
+        list))
+(show (let-values (((q r) (let-values (((a b) (values 17 5)))
+                            (values (- a b) (+ a b)))))
+        (list q r)))
+(show (let loop ((i 0) (acc '()))
+        (if (= i 3)
+            (reverse acc)
+            (let-values (((x y) (values i (* i i))))
+              (loop (+ i 1) (cons (cons x y) acc))))))
