@@ -82,6 +82,67 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
     );
 }
 
+#[test]
+fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
+    // After the producer's call: the marker `test eax, imm32` holding the offset to the
+    // multiple-value entry (the `mov rdi` 13 bytes on), then the single-value path; the
+    // consumer is tail-called with the values where they arrived.
+    check_disassembly(
+        "(program (lambda (p c) ((primitive call-with-values) p c)))",
+        "scheme:lambda",
+        expect![[r#"
+            cmp esi,2
+            jne short 000000000000013Ah
+            sub rsp,58h
+            cmp rsp,[r15+18h]
+            jb 0000000000000029h
+            mov [rsp+50h],rdx
+            mov [rsp+48h],rcx
+            mov [rsp+40h],rdi
+            mov rdi,[rsp+50h]
+            mov eax,edi
+            and eax,7
+            cmp eax,2
+            jne short 0000000000000140h
+            xor esi,esi
+            call qword ptr [rdi+6]
+            test eax,0Dh
+            mov rdx,rax
+            mov esi,1
+            mov rdi,[rsp+48h]
+            mov eax,edi
+            and eax,7
+            cmp eax,2
+            jne short 0000000000000152h
+            lea rax,[rsi-4]
+            test rax,rax
+            jle short 0000000000000133h
+            xor r11d,r11d
+            mov r10,[rsp+r11*8-10h]
+            mov [rsp+r11*8+50h],r10
+            dec r11
+            dec rax
+            jne short 0000000000000121h
+            add rsp,58h
+            jmp qword ptr [rdi+6]
+            shl rsi,3
+            jmp short 0000000000000164h
+            mov rcx,rdi
+            mov esi,4
+            mov edx,6
+            jmp 000000000000004Dh
+            mov rcx,rdi
+            mov esi,4
+            mov edx,6
+            jmp 000000000000004Dh
+            mov rcx,rsi
+            mov esi,3
+            lea rdx,[r15+9Bh]
+            jmp 000000000000004Dh
+        "#]],
+    );
+}
+
 /// Every `[rsp + d]` access inside a clause must fall inside the clause's frame (below the
 /// return address) and be word-aligned; the frame size is read from the prologue's
 /// `sub rsp, 8S`. This checks the slot allocation without trusting `Frame`.
