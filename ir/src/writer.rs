@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::datum::{Datum, DatumId, Datums};
-use crate::reader::{char_name, is_plain_symbol};
+use crate::reader::{abbreviation_prefix, char_name, is_plain_symbol};
 use crate::symbol::Symbol;
 
 /// `write`: machine-readable text; datum labels only where needed to break cycles.
@@ -151,17 +151,7 @@ fn abbreviation(
     if *datums.get(*nil) != Datum::Null || labels.contains_key(&cdr) {
         return None;
     }
-    let prefix = match symbol.as_str() {
-        "quote" => "'",
-        "quasiquote" => "`",
-        "unquote" => ",",
-        "unquote-splicing" => ",@",
-        "syntax" => "#'",
-        "quasisyntax" => "#`",
-        "unsyntax" => "#,",
-        "unsyntax-splicing" => "#,@",
-        _ => return None,
-    };
+    let prefix = abbreviation_prefix(symbol.as_str())?;
     Some((prefix, *arg))
 }
 

@@ -247,7 +247,7 @@ impl<'a, 'd> Parser<'a, 'd> {
                 *start,
                 format!(
                     "expected a datum after `{}`",
-                    abbreviation_text(symbol.as_str())
+                    abbreviation_prefix(symbol.as_str()).unwrap_or("'")
                 ),
             ),
             Frame::DatumComment { start } => (*start, "expected a datum after `#;`".to_owned()),
@@ -452,9 +452,10 @@ fn starts_datum(token: &Token) -> bool {
     )
 }
 
-/// The source text of an abbreviation, for messages.
-fn abbreviation_text(symbol: &str) -> &'static str {
-    match symbol {
+/// The prefix that abbreviates `(symbol datum)` (`'` for `quote`, ...), shared by the reader's
+/// messages and the writer.
+pub(crate) fn abbreviation_prefix(symbol: &str) -> Option<&'static str> {
+    Some(match symbol {
         "quote" => "'",
         "quasiquote" => "`",
         "unquote" => ",",
@@ -462,8 +463,9 @@ fn abbreviation_text(symbol: &str) -> &'static str {
         "syntax" => "#'",
         "quasisyntax" => "#`",
         "unsyntax" => "#,",
-        _ => "#,@",
-    }
+        "unsyntax-splicing" => "#,@",
+        _ => return None,
+    })
 }
 
 /// A boxed error diagnostic (see [`Error`]).
