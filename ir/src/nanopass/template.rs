@@ -343,6 +343,20 @@ mod tests {
         }
     }
 
+    /// The captures turned back into printed fields, as the generated printer would pass them.
+    fn reprint(captured: &[Captured<'_>]) -> Vec<Printed> {
+        captured
+            .iter()
+            .map(|c| match c {
+                Captured::One(s) => Printed::One((*s).clone()),
+                Captured::Many(items) => {
+                    Printed::Many(items.iter().map(|s| (*s).clone()).collect())
+                }
+                Captured::Maybe(item) => Printed::Maybe(item.cloned()),
+            })
+            .collect()
+    }
+
     #[test]
     fn zipped_repeat_matches_and_prints_back() {
         let sexp = &parse("(letrec ([f (lambda () (g))] [g (lambda () (f))]) (f))").unwrap()[0];
@@ -357,16 +371,7 @@ mod tests {
             ]
         );
 
-        let printed = captured
-            .iter()
-            .map(|c| match c {
-                Captured::One(s) => Printed::One((*s).clone()),
-                Captured::Many(items) => {
-                    Printed::Many(items.iter().map(|s| (*s).clone()).collect())
-                }
-                Captured::Maybe(item) => Printed::Maybe(item.cloned()),
-            })
-            .collect();
+        let printed = reprint(&captured);
         assert_eq!(
             print(&LETREC, printed).flat(),
             "(letrec ([f (lambda () (g))] [g (lambda () (f))]) (f))"
@@ -416,16 +421,7 @@ mod tests {
                 (params, rest),
                 "{text}"
             );
-            let printed = captured
-                .iter()
-                .map(|c| match c {
-                    Captured::One(s) => Printed::One((*s).clone()),
-                    Captured::Many(items) => {
-                        Printed::Many(items.iter().map(|s| (*s).clone()).collect())
-                    }
-                    Captured::Maybe(item) => Printed::Maybe(item.cloned()),
-                })
-                .collect();
+            let printed = reprint(&captured);
             assert_eq!(print(&LAMBDA, printed).flat(), text);
         }
         let dangling = &parse("(lambda (x .) x)").unwrap()[0];
