@@ -25,6 +25,12 @@ pub struct Context {
     /// The mappings `init` made, for a later collector and for unmapping.
     pub heap_base: u64,
     pub stack_base: u64,
+    /// The frame table ([`crate::gc::frames`]): the address of its first entry, the number
+    /// of entries, and the address of the code, to which the entries' offsets are relative.
+    /// Filled in by relocation when the image is placed.
+    pub frame_table: u64,
+    pub frame_count: u64,
+    pub code_start: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -34,6 +40,9 @@ pub const STACK_LIMIT: i32 = offset_of!(Context, stack_limit) as i32;
 pub const STACK_TOP: i32 = offset_of!(Context, stack_top) as i32;
 pub const SAVED_RSP: i32 = offset_of!(Context, saved_rsp) as i32;
 pub const SYMBOLS: i32 = offset_of!(Context, symbols) as i32;
+pub const FRAME_TABLE: i32 = offset_of!(Context, frame_table) as i32;
+pub const FRAME_COUNT: i32 = offset_of!(Context, frame_count) as i32;
+pub const CODE_START: i32 = offset_of!(Context, code_start) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

@@ -29,6 +29,7 @@
 
 pub mod context;
 pub mod error;
+pub mod gc;
 pub mod object;
 pub mod print;
 pub mod services;

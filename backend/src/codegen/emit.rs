@@ -9,6 +9,7 @@
 use super::CompileError;
 use super::data::{Data, Value};
 use super::frame::Frame;
+use super::frame_table::FrameSite;
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::Arena;
 use ir::symbol::Symbol;
@@ -127,6 +128,8 @@ pub struct Gen<'t> {
     /// Call sites that accept multiple values, as (return point, multiple-value entry): the
     /// marker at each return point gets the entry's offset once the code is assembled.
     pub mv_sites: Vec<(CodeLabel, CodeLabel)>,
+    /// Every return point in procedures, with its frame (see [`super::frame_table`]).
+    pub frame_sites: Vec<(CodeLabel, FrameSite)>,
     /// Whether the expression being compiled is in effect position (its values are
     /// discarded, so it may return any number of them); [`Gen::expr`] consumes it.
     pub effect: bool,
@@ -155,6 +158,7 @@ impl<'t> Gen<'t> {
             stack_overflow,
             mv_return,
             mv_sites: Vec::new(),
+            frame_sites: Vec::new(),
             effect: false,
             exits: Vec::new(),
             last_label_at: None,
@@ -328,28 +332,28 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
-    /// Calls a runtime service whose arguments are already in `rdi`, `rsi`, `rdx`, `rcx`. The
-    /// allocation pointer goes through the context block, as services may allocate.
+    /// Calls a runtime service from a procedure's body, whose arguments are already in `rdi`,
+    /// `rsi`, `rdx`, `rcx`. The allocation pointer goes through the context block, as services
+    /// may allocate. The return point goes into the frame table.
     pub fn call_service(&mut self, offset: usize) -> Result<(), CompileError> {
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
         self.a.call(qword_ptr(rax + offset as i32))?;
+        self.return_point()?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         Ok(())
     }
 
-    /// Marks the return point just emitted (right after a non-tail `call`) as accepting
-    /// multiple values: `test eax, imm32`, whose immediate is the offset from the return point
-    /// to the entry multiple values take. A single value runs through the marker, one ALU
-    /// instruction. [`Gen::mv_marker_discard`] makes the entry the next instruction; here the
-    /// caller binds the entry later and records `(point, entry)` in `mv_sites`, whose offsets
-    /// `compile` patches in after assembly.
+    /// Marks the return point `point` (bound by [`Gen::return_point`] right after a non-tail
+    /// `call`) as accepting multiple values: `test eax, imm32`, whose immediate is the offset
+    /// from the return point to the entry multiple values take. A single value runs through
+    /// the marker, one ALU instruction. [`Gen::mv_marker_discard`] makes the entry the next
+    /// instruction; here the caller binds the entry later and records `(point, entry)` in
+    /// `mv_sites`, whose offsets `compile` patches in after assembly.
     ///
     /// **Invariant:** no other code starts with the byte 0xA9 (`test eax, imm32`) right after
     /// a `call`, so an unmarked return point is never mistaken for a marked one.
-    pub fn mv_marker(&mut self) -> Result<CodeLabel, CompileError> {
-        let mut point = self.a.create_label();
-        self.bind(&mut point)?;
+    pub fn mv_marker(&mut self, point: CodeLabel) -> Result<CodeLabel, CompileError> {
         self.a.test(eax, i32::MAX)?;
         Ok(point)
     }
@@ -413,7 +417,9 @@ impl<'t> Gen<'t> {
         // service only needs an aligned stack.
         self.a.and(rsp, -16)?;
         self.a.mov(rdi, r15)?;
-        self.call_service(svc::ERROR_OFFSET)?;
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a.call(qword_ptr(rax + svc::ERROR_OFFSET as i32))?;
         self.a.ud2()?;
         Ok(())
     }

@@ -228,6 +228,7 @@ impl Gen<'_> {
             self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            self.return_point()?;
             if cont == Cont::Effect {
                 self.mv_marker_discard()?;
             }
@@ -327,7 +328,8 @@ impl Gen<'_> {
         self.load_procedure(ops[0])?;
         self.a.xor(esi, esi)?;
         self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
-        let point = self.mv_marker()?;
+        let point = self.return_point()?;
+        let point = self.mv_marker(point)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(esi, 1)?;
         let mut mv = self.a.create_label();
@@ -340,6 +342,7 @@ impl Gen<'_> {
             self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            self.return_point()?;
             if cont == Cont::Effect {
                 self.mv_marker_discard()?;
             }
@@ -429,6 +432,7 @@ impl Gen<'_> {
             }
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+            self.return_point()?;
             if cont == Cont::Effect {
                 self.mv_marker_discard()?;
             }

@@ -15,12 +15,13 @@ mod data;
 mod emit;
 mod expr;
 mod frame;
+mod frame_table;
 mod primitives;
 mod procedure;
 #[cfg(test)]
 mod tests;
 
-use crate::image::{Image, Section, Symbol as ImageSymbol, code_offset};
+use crate::image::{Image, Location, Reloc, Section, Symbol as ImageSymbol, code_offset};
 use emit::Gen;
 use iced_x86::BlockEncoderOptions;
 use iced_x86::code_asm::*;
@@ -118,6 +119,40 @@ pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
         }
         code[at + 1..at + 5].copy_from_slice(&(offset as i32).to_le_bytes());
     }
+    // The frame table follows the code (8-aligned); the context block points at it.
+    let mut sites = Vec::with_capacity(g.frame_sites.len());
+    for (point, site) in std::mem::take(&mut g.frame_sites) {
+        sites.push((ip(&point)?, site));
+    }
+    let (table, count) = frame_table::encode(sites)?;
+    code.resize(code.len().next_multiple_of(8), 0xcc);
+    let table_at = code.len() as u64;
+    code.extend_from_slice(&table);
+    let mut data = data;
+    let mut relocs = relocs;
+    let count_at = runtime::context::FRAME_COUNT as usize;
+    data[count_at..count_at + 8].copy_from_slice(&(count as u64).to_le_bytes());
+    for (field, offset) in [
+        (runtime::context::FRAME_TABLE, table_at),
+        (runtime::context::CODE_START, 0),
+    ] {
+        relocs.push(Reloc {
+            at: Location {
+                section: Section::Data,
+                offset: field as u64,
+            },
+            target: Location {
+                section: Section::Code,
+                offset,
+            },
+        });
+    }
+    image_symbols.push(ImageSymbol {
+        name: "loko:frame_table".to_owned(),
+        section: Section::Code,
+        offset: table_at,
+        size: table.len() as u64,
+    });
     Ok(Image {
         code,
         data,

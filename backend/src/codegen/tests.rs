@@ -50,7 +50,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 00000000000000F1h
+            jne short 00000000000000F0h
             sub rsp,48h
             cmp rsp,[r15+18h]
             jb 0000000000000029h
@@ -58,25 +58,25 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             test al,7
-            jne short 00000000000000F7h
+            jne short 00000000000000F6h
             mov r10d,8
             add rax,r10
-            jo short 000000000000010Bh
+            jo short 000000000000010Ah
             add rsp,48h
             ret
             shl rsi,3
-            jmp short 000000000000011Fh
+            jmp short 000000000000011Eh
             mov rcx,rax
             mov esi,1
-            lea rdx,[r15+8Bh]
+            lea rdx,[r15+0A3h]
             jmp 000000000000004Dh
             mov rcx,r10
             mov esi,2
-            lea rdx,[r15+8Bh]
+            lea rdx,[r15+0A3h]
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0BBh]
+            lea rdx,[r15+0D3h]
             jmp 000000000000004Dh
         "#]],
     );
@@ -92,7 +92,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 000000000000013Ah
+            jne short 0000000000000139h
             sub rsp,58h
             cmp rsp,[r15+18h]
             jb 0000000000000029h
@@ -103,7 +103,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 0000000000000140h
+            jne short 000000000000013Fh
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -113,20 +113,20 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 0000000000000152h
+            jne short 0000000000000151h
             lea rax,[rsi-4]
             test rax,rax
-            jle short 0000000000000133h
+            jle short 0000000000000132h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 0000000000000121h
+            jne short 0000000000000120h
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 0000000000000164h
+            jmp short 0000000000000163h
             mov rcx,rdi
             mov esi,4
             mov edx,6
@@ -137,7 +137,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+9Bh]
+            lea rdx,[r15+0B3h]
             jmp 000000000000004Dh
         "#]],
     );
@@ -231,4 +231,147 @@ fn the_frame_checker_catches_an_access_past_the_frame() {
         ..Image::default()
     };
     assert!(check_frames(&image).is_err());
+}
+
+/// The frame table's entries, decoded from the image: return offset, size, live slots.
+fn frame_table(image: &Image) -> Vec<(u64, usize, Vec<usize>)> {
+    use runtime::gc::frames::{ENTRY_SIZE, INLINE_BITS};
+    let symbol = image
+        .symbols
+        .iter()
+        .find(|s| s.name == "loko:frame_table")
+        .expect("a frame table");
+    let table = &image.code[symbol.offset as usize..(symbol.offset + symbol.size) as usize];
+    let word = |at: usize| u64::from_le_bytes(table[at..at + 8].try_into().unwrap());
+    let count = u64::from_le_bytes(
+        image.data[runtime::context::FRAME_COUNT as usize..][..8]
+            .try_into()
+            .unwrap(),
+    ) as usize;
+    (0..count)
+        .map(|k| {
+            let at = k * ENTRY_SIZE;
+            let ret = u32::from_le_bytes(table[at..at + 4].try_into().unwrap()) as u64;
+            let size = u32::from_le_bytes(table[at + 4..at + 8].try_into().unwrap()) as usize;
+            let bits = word(at + 8);
+            let live = (0..size)
+                .filter(|&i| {
+                    if size as u32 <= INLINE_BITS {
+                        bits >> i & 1 == 1
+                    } else {
+                        word(bits as usize + 8 * (i / 64)) >> (i % 64) & 1 == 1
+                    }
+                })
+                .collect();
+            (ret, size, live)
+        })
+        .collect()
+}
+
+/// Checks the frame table against the machine code: every `call` in a procedure has an entry
+/// for its return address whose size is the one the clause's prologue allocated, and every
+/// slot it calls live was either stored to earlier in the clause or is never stored to in it
+/// (a stack parameter, which the caller stores).
+fn check_frame_table(image: &Image) -> Result<usize, String> {
+    let table: std::collections::HashMap<u64, (usize, Vec<usize>)> = frame_table(image)
+        .into_iter()
+        .map(|(ret, size, live)| (ret, (size, live)))
+        .collect();
+    let mut checked = 0;
+    for symbol in image
+        .symbols
+        .iter()
+        .filter(|s| s.name.starts_with("scheme:"))
+    {
+        // Split the procedure into clauses at each prologue's `sub rsp, 8S`.
+        let mut clauses: Vec<(usize, Vec<Instruction>)> = Vec::new();
+        for instruction in instructions(image, &symbol.name) {
+            if instruction.mnemonic() == Mnemonic::Sub
+                && instruction.op0_register() == Register::RSP
+                && instruction.op1_kind() != OpKind::Register
+            {
+                clauses.push((instruction.immediate(1) as usize / 8, Vec::new()));
+            }
+            if let Some((_, body)) = clauses.last_mut() {
+                body.push(instruction);
+            }
+        }
+        for (size, body) in clauses {
+            let stored_slot = |instruction: &Instruction| {
+                let stores = instruction.op0_kind() == OpKind::Memory
+                    && instruction.memory_base() == Register::RSP
+                    && instruction.memory_index() == Register::None
+                    && instruction.mnemonic() == Mnemonic::Mov;
+                let disp = instruction.memory_displacement64() as i64;
+                (stores && disp >= 0).then(|| size - 1 - disp as usize / 8)
+            };
+            let ever_stored: std::collections::HashSet<usize> =
+                body.iter().filter_map(stored_slot).collect();
+            let mut stored = std::collections::HashSet::new();
+            for instruction in &body {
+                if let Some(slot) = stored_slot(instruction) {
+                    stored.insert(slot);
+                }
+                if instruction.mnemonic() != Mnemonic::Call {
+                    continue;
+                }
+                let ret = instruction.next_ip();
+                let Some((entry_size, live)) = table.get(&ret) else {
+                    return Err(format!(
+                        "{}: no entry for the call at {ret:#x}",
+                        symbol.name
+                    ));
+                };
+                if *entry_size != size {
+                    return Err(format!(
+                        "{}: entry of {entry_size} slots for a frame of {size}",
+                        symbol.name
+                    ));
+                }
+                for &slot in live {
+                    if ever_stored.contains(&slot) && !stored.contains(&slot) {
+                        return Err(format!(
+                            "{}: slot {slot} is live at {ret:#x} before any store to it",
+                            symbol.name
+                        ));
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    Ok(checked)
+}
+
+#[test]
+fn every_call_of_every_test_program_has_a_frame_table_entry() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/programs");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).expect("tests/programs exists") {
+        let path = entry.expect("an entry").path();
+        if path.extension().is_none_or(|e| e != "sexp") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let image = image_of(&text);
+        checked += check_frame_table(&image).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    }
+    assert!(checked > 100, "only {checked} calls were checked");
+}
+
+#[test]
+fn the_frame_table_lists_the_slots_allocated_at_each_call() {
+    // (f x (g y)): at the call of g, the parameters f, g, x, y (slots 0-3) and the closure
+    // (slot 4) are live, the apply slots (5-8) are not; at the call of f, so is the value of
+    // (g y) (slot 9).
+    let image = image_of("(program (lambda (f g x y) (begin (f x (g y)) (quote 0))))");
+    let table: Vec<String> = frame_table(&image)
+        .into_iter()
+        .map(|(_, size, live)| format!("{size} {live:?}\n"))
+        .collect();
+    expect![[r#"
+        15 [0, 1, 2, 3, 4]
+        15 [0, 1, 2, 3, 4, 9]
+    "#]]
+    .assert_eq(&table.concat());
 }
