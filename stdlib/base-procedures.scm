@@ -370,3 +370,83 @@
 (define (vector-for-each f v . vs)
   ($check-vector 'vector-for-each v)
   (apply for-each f (vector->list v) (map vector->list vs)))
+
+;;; Control: continuations, dynamic-wind, parameters. The primitives $call/cc, $continue and
+;;; $continue-thunk capture and reinstate the frames (backend/src/codegen/control.rs); the
+;;; winders are kept here, in Scheme.
+
+;; The dynamic-wind entries in force, innermost first: pairs (before . after).
+(define $winders '())
+
+;; Runs the after thunks out of the current extent and the before thunks into `target`'s,
+;; through their common ancestor; each thunk runs with the winders of its own dynamic-wind call.
+(define ($wind-to target)
+  (let ((common
+         (let ((lh (length $winders)) (lt (length target)))
+           (let loop ((here (if (> lh lt) (list-tail $winders (- lh lt)) $winders))
+                      (there (if (> lt lh) (list-tail target (- lt lh)) target)))
+             (if (eq? here there) here (loop (cdr here) (cdr there)))))))
+    (let unwind ()
+      (unless (eq? $winders common)
+        (let ((after (cdar $winders)))
+          (set! $winders (cdr $winders))
+          (after)
+          (unwind))))
+    (let rewind ((ws target))
+      (unless (eq? ws common)
+        (rewind (cdr ws))
+        ((caar ws))
+        (set! $winders ws)))))
+
+(define (call-with-current-continuation f)
+  ($check-procedure 'call-with-current-continuation f)
+  ($call/cc
+   (lambda (k)
+     (let ((winders $winders))
+       (f (case-lambda
+            ((v)
+             (unless (eq? $winders winders) ($wind-to winders))
+             ($continue k v))
+            (vs
+             (unless (eq? $winders winders) ($wind-to winders))
+             ($continue-thunk k (lambda () (apply values vs))))))))))
+
+(define call/cc call-with-current-continuation)
+
+(define (dynamic-wind before thunk after)
+  ($check-procedure 'dynamic-wind before)
+  ($check-procedure 'dynamic-wind thunk)
+  ($check-procedure 'dynamic-wind after)
+  (before)
+  (set! $winders (cons (cons before after) $winders))
+  (call-with-values thunk
+    (case-lambda
+      ((v) (set! $winders (cdr $winders)) (after) v)
+      (vs (set! $winders (cdr $winders)) (after) (apply values vs)))))
+
+;; A parameter is a procedure: no argument gives its value, one sets it (converted);
+;; `$parameter-key` as the argument gives its converter, and with a value sets it as is
+;; (what `parameterize` does, through `$parameterize`).
+(define $parameter-key (list 'parameter))
+
+(define make-parameter
+  (case-lambda
+    ((init) (make-parameter init (lambda (x) x)))
+    ((init converter)
+     ($check-procedure 'make-parameter converter)
+     (let ((value (converter init)))
+       (case-lambda
+         (() value)
+         ((x) (if (eq? x $parameter-key) converter (set! value (converter x))))
+         ((key x) (if (eq? key $parameter-key)
+                      (set! value x)
+                      (assertion-violation 'parameter "wrong number of arguments" key x))))))))
+
+(define ($parameterize params vals thunk)
+  (for-each (lambda (p) ($check-procedure 'parameterize p)) params)
+  (let ((new (map (lambda (p v) ((p $parameter-key) v)) params vals)))
+    (let ((swap! (lambda ()
+                   (let ((old (map (lambda (p) (p)) params)))
+                     (for-each (lambda (p v) (p $parameter-key v)) params new)
+                     (set! new old)))))
+      (dynamic-wind swap! thunk swap!))))

@@ -148,3 +148,10 @@
     ((_ expression)
      (let ((t expression))
        (if t t (assertion-violation 'assert "assertion failed" 'expression))))))
+
+;; R7RS: the parameters' values are converted, then in force for the body's dynamic extent.
+(define-syntax parameterize
+  (syntax-rules ()
+    ((_ () body1 body2 ...) (let () body1 body2 ...))
+    ((_ ((param value) ...) body1 body2 ...)
+     ($parameterize (list param ...) (list value ...) (lambda () body1 body2 ...)))))

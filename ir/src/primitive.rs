@@ -105,6 +105,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("apply", AtLeast(2)),
     prim("values", AtLeast(0)),
     prim("call-with-values", Exactly(2)),
+    // Continuations (backend::codegen::control); call/cc and dynamic-wind are Scheme over them.
+    prim("$call/cc", Exactly(1)),
+    prim("$continue", Exactly(2)),
+    prim("$continue-thunk", Exactly(2)),
     // Output and the process.
     prim("display", Between(1, 2)),
     prim("write", Between(1, 2)),

@@ -14,9 +14,11 @@ pub struct Context {
     pub heap_ptr: u64,
     /// The end of the heap: allocating past it is "out of memory".
     pub heap_limit: u64,
-    /// Prologues compare `rsp` with this; below it is a stack overflow.
+    /// The low end of the stack segment: prologues compare `rsp` with it, and below it move the
+    /// frames into the continuation chain (`crate::continuation`).
     pub stack_limit: u64,
-    /// The initial stack pointer of the Scheme stack (16-byte aligned).
+    /// The top of the Scheme stack (16-byte aligned); the word below it holds the underflow
+    /// return point.
     pub stack_top: u64,
     /// The host stack pointer at entry, restored when the program returns.
     pub saved_rsp: u64,
@@ -31,6 +33,13 @@ pub struct Context {
     pub frame_table: u64,
     pub frame_count: u64,
     pub code_start: u64,
+    /// The continuation the bottom frame of the stack returns to, or `#f` at the end of the
+    /// program (`crate::continuation`).
+    pub cont_link: u64,
+    /// The most bytes of frames the continuation chain may hold (a fixnum).
+    pub stack_depth_limit: u64,
+    /// The lowest address `apply` may spread arguments down to (the segment's limit is higher).
+    pub stack_floor: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -43,12 +52,16 @@ pub const SYMBOLS: i32 = offset_of!(Context, symbols) as i32;
 pub const FRAME_TABLE: i32 = offset_of!(Context, frame_table) as i32;
 pub const FRAME_COUNT: i32 = offset_of!(Context, frame_count) as i32;
 pub const CODE_START: i32 = offset_of!(Context, code_start) as i32;
+pub const CONT_LINK: i32 = offset_of!(Context, cont_link) as i32;
+pub const STACK_DEPTH_LIMIT: i32 = offset_of!(Context, stack_depth_limit) as i32;
+pub const STACK_FLOOR: i32 = offset_of!(Context, stack_floor) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 
 /// The heap every program gets (reserved lazily; there is no collector yet, issue 6).
 pub const HEAP_SIZE: usize = 4 << 30;
-/// The Scheme stack (reserved lazily); recursion deeper than this is a clean error.
+/// The Scheme stack mapping (reserved lazily): one segment at the top, the rest for runtime
+/// services and `apply` (`crate::continuation`).
 pub const STACK_SIZE: usize = 256 << 20;
-/// Room kept below the stack limit for runtime services and error reporting.
+/// Room kept at the bottom of the stack mapping for runtime services and error reporting.
 pub const STACK_MARGIN: usize = 256 << 10;

@@ -28,6 +28,7 @@
 #![cfg_attr(not(test), no_std)]
 
 pub mod context;
+pub mod continuation;
 pub mod error;
 pub mod gc;
 pub mod object;

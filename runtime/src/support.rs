@@ -2,6 +2,7 @@
 //! and stack), `string->symbol` (interning), `command-line` and `equal?`.
 
 use crate::context::{self, Context};
+use crate::continuation;
 use crate::error::{ErrorKind, raise};
 use crate::object::{cons, field, header_of, make_string, string_chars, tag};
 use crate::sys;
@@ -12,8 +13,8 @@ use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 /// Returns 0, or reports "out of memory" when the mappings fail.
 ///
 /// Both mappings are reserved lazily (no swap is committed), so their size costs nothing until
-/// used. The stack's lowest [`context::STACK_MARGIN`] bytes are kept for the runtime's own
-/// frames: prologues treat reaching them as a stack overflow.
+/// used. Scheme code runs in the stack's top segment (`crate::continuation`); the stack's
+/// lowest [`context::STACK_MARGIN`] bytes are kept for the runtime's own frames.
 ///
 /// # Safety
 /// `ctx` must be the program's context with `services` set.
@@ -32,8 +33,11 @@ pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
         (*ctx).heap_ptr = heap as u64;
         (*ctx).heap_limit = heap as u64 + context::HEAP_SIZE as u64;
         (*ctx).stack_base = stack as u64;
-        (*ctx).stack_limit = stack as u64 + context::STACK_MARGIN as u64;
+        (*ctx).stack_floor = stack as u64 + context::STACK_MARGIN as u64;
         (*ctx).stack_top = stack as u64 + context::STACK_SIZE as u64;
+        (*ctx).stack_limit = (*ctx).stack_top - continuation::SEGMENT_SIZE;
+        (*ctx).cont_link = FALSE;
+        (*ctx).stack_depth_limit = fixnum(continuation::DEPTH_LIMIT as i64);
     }
     0
 }

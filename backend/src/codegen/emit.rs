@@ -7,6 +7,7 @@
 //! arguments, `rax` the result; `rax r10 r11` are scratch within one operation.
 
 use super::CompileError;
+use super::control;
 use super::data::{Data, Value};
 use super::frame::Frame;
 use super::frame_table::FrameSite;
@@ -133,6 +134,10 @@ pub struct Gen<'t> {
     /// Whether the expression being compiled is in effect position (its values are
     /// discarded, so it may return any number of them); [`Gen::expr`] consumes it.
     pub effect: bool,
+    /// The entry points of continuations and stack segments ([`control`]).
+    pub control: control::Labels,
+    /// Prologue exits to the segment overflow stub, emitted after the procedure.
+    pub overflow_exits: Vec<control::OverflowExit>,
     exits: Vec<ErrorExit>,
     last_label_at: Option<usize>,
 }
@@ -144,6 +149,7 @@ impl<'t> Gen<'t> {
         let out_of_memory = a.create_label();
         let stack_overflow = a.create_label();
         let mv_return = a.create_label();
+        let control = control::Labels::new(&mut a);
         Ok(Gen {
             a,
             arena,
@@ -160,6 +166,8 @@ impl<'t> Gen<'t> {
             mv_sites: Vec::new(),
             frame_sites: Vec::new(),
             effect: false,
+            control,
+            overflow_exits: Vec::new(),
             exits: Vec::new(),
             last_label_at: None,
         })
@@ -245,6 +253,7 @@ impl<'t> Gen<'t> {
 
     /// Emits the pending error exits (after a procedure, out of the hot path).
     pub fn flush_error_exits(&mut self) -> Result<(), CompileError> {
+        self.flush_overflow_exits()?;
         for mut exit in std::mem::take(&mut self.exits) {
             self.bind(&mut exit.label)?;
             match exit.irritant {
@@ -366,7 +375,7 @@ impl<'t> Gen<'t> {
     }
 
     /// The exits shared by the whole image: the multiple-value return, the error service, out
-    /// of memory, stack overflow.
+    /// of memory, stack overflow, and the stubs of [`control`].
     pub fn common_stubs(&mut self) -> Result<(), CompileError> {
         // The multiple-value return, jumped to with the frame popped (`rsp` at the return
         // address), the count in `esi`, values as a call's arguments (`rdx rcx r8 r9`, then
@@ -421,12 +430,13 @@ impl<'t> Gen<'t> {
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
         self.a.call(qword_ptr(rax + svc::ERROR_OFFSET as i32))?;
         self.a.ud2()?;
-        Ok(())
+        self.control_stubs()
     }
 
     /// The image's entry (`runtime::EntryFn`): saves the host's callee-saved registers, finds
     /// the context block, lets the runtime map the heap and stack, switches to the Scheme
-    /// stack and calls the program's code; when it returns, restores the host and returns 0.
+    /// stack and calls the program's code, as a procedure returning to the underflow point;
+    /// when the underflow point finds no continuation left, restores the host and returns 0.
     pub fn entry(
         &mut self,
         code_start: CodeLabel,
@@ -448,11 +458,14 @@ impl<'t> Gen<'t> {
         self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.lea(rax, ptr(self.control.underflow))?;
+        self.a.push(rax)?;
         self.a.xor(edi, edi)?;
         self.a.xor(esi, esi)?;
-        self.a.call(main)?;
+        self.a.jmp(main)?;
         // The program body's values are discarded, however many.
-        self.mv_marker_discard()?;
+        let mut end = self.control.program_end;
+        self.bind(&mut end)?;
         self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;
         for r in [r15, r14, r13, r12, rbp, rbx] {
             self.a.pop(r)?;

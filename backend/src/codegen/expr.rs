@@ -204,7 +204,7 @@ impl Gen<'_> {
     }
 
     /// Loads the procedure into `rdi` and checks that it is one.
-    fn load_procedure(&mut self, f: Operand) -> Result<(), CompileError> {
+    pub fn load_procedure(&mut self, f: Operand) -> Result<(), CompileError> {
         self.load(Reg::Rdi, f)?;
         let exit = self.error_exit(ErrorKind::NotAProcedure, None, Some(Reg::Rdi));
         self.a.mov(eax, edi)?;
@@ -411,7 +411,7 @@ impl Gen<'_> {
         self.bind(&mut in_memory)?;
         // Argument rsi (≥ 4) goes to rsp - 16 - 8 (rsi - 4); never below the stack limit.
         self.a.lea(rcx, qword_ptr(rsp + rax * 8 + 16))?;
-        self.a.cmp(rcx, self.ctx_field(ctx::STACK_LIMIT))?;
+        self.a.cmp(rcx, self.ctx_field(ctx::STACK_FLOOR))?;
         self.a.jb(self.stack_overflow)?;
         self.a.mov(qword_ptr(rcx), r10)?;
         self.bind(&mut stored)?;

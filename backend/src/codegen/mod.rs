@@ -10,7 +10,9 @@
 //! * [`procedure`]: entry points, argument-count dispatch, prologues, rest lists.
 //! * [`expr`]: expressions, calls, tail calls, `apply`.
 //! * [`primitives`]: the open-coded primitives.
+//! * [`control`]: continuations and stack segments (`call/cc`, overflow, underflow).
 
+mod control;
 mod data;
 mod emit;
 mod expr;

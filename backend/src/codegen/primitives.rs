@@ -56,6 +56,8 @@ impl Gen<'_> {
             "apply" => return self.apply(args, cont),
             "values" => return self.values(args, cont),
             "call-with-values" => return self.call_with_values(args, cont),
+            "$call/cc" => return self.call_cc(args, cont),
+            "$continue" | "$continue-thunk" => return self.throw(name, args),
             _ => {}
         }
         let ops = self.operands(args)?;

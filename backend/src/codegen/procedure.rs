@@ -66,9 +66,7 @@ impl Gen<'_> {
         if rest.is_some() {
             self.rest_list(n)?;
         }
-        self.a.sub(rsp, self.frame.bytes())?;
-        self.a.cmp(rsp, self.ctx_field(ctx::STACK_LIMIT))?;
-        self.a.jb(self.stack_overflow)?;
+        self.allocate_frame()?;
         for (k, &x) in params[..in_regs].iter().enumerate() {
             let slot = self.frame.temp()?;
             self.a.mov(self.slot(slot), ARG_REGS[k].q())?;

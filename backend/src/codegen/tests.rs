@@ -50,33 +50,36 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 00000000000000F0h
+            jne short 0000000000000417h
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb 0000000000000029h
+            jb short 000000000000041Dh
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             test al,7
-            jne short 00000000000000F6h
+            jne short 000000000000042Eh
             mov r10d,8
             add rax,r10
-            jo short 000000000000010Ah
+            jo short 0000000000000442h
             add rsp,48h
             ret
             shl rsi,3
-            jmp short 000000000000011Eh
+            jmp short 0000000000000456h
+            mov eax,48h
+            lea r10,[3F4h]
+            jmp 00000000000001B8h
             mov rcx,rax
             mov esi,1
-            lea rdx,[r15+0A3h]
+            lea rdx,[r15+0BBh]
             jmp 000000000000004Dh
             mov rcx,r10
             mov esi,2
-            lea rdx,[r15+0A3h]
+            lea rdx,[r15+0BBh]
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0D3h]
+            lea rdx,[r15+0EBh]
             jmp 000000000000004Dh
         "#]],
     );
@@ -92,10 +95,10 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 0000000000000139h
+            jne short 0000000000000460h
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb 0000000000000029h
+            jb short 0000000000000466h
             mov [rsp+50h],rdx
             mov [rsp+48h],rcx
             mov [rsp+40h],rdi
@@ -103,7 +106,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 000000000000013Fh
+            jne short 0000000000000477h
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -113,20 +116,23 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 0000000000000151h
+            jne short 0000000000000489h
             lea rax,[rsi-4]
             test rax,rax
-            jle short 0000000000000132h
+            jle short 0000000000000459h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 0000000000000120h
+            jne short 0000000000000447h
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 0000000000000163h
+            jmp short 000000000000049Bh
+            mov eax,58h
+            lea r10,[3F4h]
+            jmp 00000000000001B8h
             mov rcx,rdi
             mov esi,4
             mov edx,6
@@ -137,7 +143,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0B3h]
+            lea rdx,[r15+0CBh]
             jmp 000000000000004Dh
         "#]],
     );

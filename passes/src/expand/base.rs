@@ -76,10 +76,15 @@ pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
     let (ellipsis, underscore) = (ex.ellipsis, ex.underscore);
     bind(ex, "...", ellipsis);
     bind(ex, "_", underscore);
-    for primitive in PRIMITIVES.iter().filter(|p| !p.name.starts_with('$')) {
+    for primitive in PRIMITIVES {
         let name = Symbol::intern(primitive.name);
         let binding = ex.bindings.add(Binding::Primitive(name));
-        bind(ex, primitive.name, binding);
+        if primitive.name.starts_with('$') {
+            // Internal primitives: visible to the base's own procedures, never exported.
+            ex.bindings.bind(name, scopes.clone(), binding);
+        } else {
+            bind(ex, primitive.name, binding);
+        }
     }
 
     let mut datums = Datums::new();

@@ -15,7 +15,7 @@
 //! reported when used ([`syntax_rules::Transformer::Procedure`] is where they slot in, with the
 //! `syntax`, `syntax-case`, `quasisyntax` and `with-syntax` forms still to add); separate phases
 //! (every import is visible at every phase); use-site scopes; `define-record-type`, `guard`,
-//! `parameterize`, `delay` (they need run-time support first).
+//! `delay` (it needs run-time support first).
 
 pub mod base;
 pub mod binding;

@@ -19,7 +19,8 @@
 //! ```
 //!
 //! so a chain of frames is walked upwards from the innermost return-address slot until a
-//! given end (the entry's call of the program body, at the top of the Scheme stack). The walk
+//! given end (the underflow word at the top of the Scheme stack, or the end of a continuation's
+//! frames: `crate::continuation`). The walk
 //! reads only memory, so it works as well on a copy of frames kept in a heap object (a
 //! continuation), as long as the copy keeps this layout.
 

@@ -1,0 +1,353 @@
+//! Continuations and stack segments: the code that captures the frames on the stack into a
+//! continuation (`call/cc`, and a prologue that finds the segment full), reinstates one
+//! (calling a continuation, and the underflow return point at the bottom of the stack), and the
+//! primitives that reach it. `runtime::continuation` describes the model and the layouts.
+//!
+//! The shared stubs run between Scheme frames, so they use only the registers that carry
+//! nothing at that point and keep the stack untouched above `rsp`: the copies are plain loops
+//! and `rep movsq`, never runtime services (a service would run its Rust frames on the stack
+//! being overwritten).
+
+use super::CompileError;
+use super::emit::{Gen, Reg};
+use super::expr::Cont;
+use iced_x86::code_asm::*;
+use ir::lang::explicit_tails::ExprId;
+use ir::symbol::Symbol;
+use runtime::context as ctx;
+use runtime::continuation::{self as k, CONTINUATION_WORDS};
+use runtime::value::*;
+
+/// The shared entry points of this module, bound by [`Gen::control_stubs`].
+pub struct Labels {
+    /// The underflow return point: its address is the bottom word of the stack.
+    pub underflow: CodeLabel,
+    /// Where the underflow point goes when the program's body has returned (in the entry).
+    pub program_end: CodeLabel,
+    /// `rsp` at the return address of a `$call/cc`, the procedure in `rdi`.
+    capture: CodeLabel,
+    /// From a prologue: the frame is allocated (`rsp` lowered by `eax` bytes) and below the
+    /// segment's limit; `r10` is where to resume.
+    segment_overflow: CodeLabel,
+    /// Calling a continuation (in `r10`) with one value (in `rdx`), or with a thunk (in `rdx`)
+    /// to tail-call in it.
+    throw_value: CodeLabel,
+    throw_thunk: CodeLabel,
+    /// The chain would exceed `stack_depth_limit`.
+    too_deep: CodeLabel,
+}
+
+/// A prologue's exit to [`Labels::segment_overflow`], emitted after the procedure.
+pub struct OverflowExit {
+    exit: CodeLabel,
+    resume: CodeLabel,
+    frame_bytes: i32,
+}
+
+/// Where the overflow stub saves the registers a prologue may still need (below the frame).
+const SAVED: [AsmRegister64; 7] = [rdi, rsi, rdx, rcx, r8, r9, r11];
+const SAVE_RESUME: i32 = 8 * SAVED.len() as i32;
+const SAVE_FRAME_BYTES: i32 = SAVE_RESUME + 8;
+const SAVE_AREA: i32 = SAVE_FRAME_BYTES + 8;
+
+impl Labels {
+    pub fn new(a: &mut CodeAssembler) -> Labels {
+        Labels {
+            underflow: a.create_label(),
+            program_end: a.create_label(),
+            capture: a.create_label(),
+            segment_overflow: a.create_label(),
+            throw_value: a.create_label(),
+            throw_thunk: a.create_label(),
+            too_deep: a.create_label(),
+        }
+    }
+}
+
+impl Gen<'_> {
+    /// A prologue's frame allocation and stack check: lowers `rsp` by the frame and, if that
+    /// crosses the segment's limit, moves the frames above into the continuation chain first.
+    pub fn allocate_frame(&mut self) -> Result<(), CompileError> {
+        let frame_bytes = self.frame.bytes();
+        let exit = self.a.create_label();
+        let mut resume = self.a.create_label();
+        self.a.sub(rsp, frame_bytes)?;
+        self.a.cmp(rsp, self.ctx_field(ctx::STACK_LIMIT))?;
+        self.a.jb(exit)?;
+        self.bind(&mut resume)?;
+        self.overflow_exits.push(OverflowExit {
+            exit,
+            resume,
+            frame_bytes,
+        });
+        Ok(())
+    }
+
+    /// Emits the pending prologue exits (after a procedure).
+    pub fn flush_overflow_exits(&mut self) -> Result<(), CompileError> {
+        for mut exit in std::mem::take(&mut self.overflow_exits) {
+            self.bind(&mut exit.exit)?;
+            self.a.mov(eax, exit.frame_bytes as u32)?;
+            self.a.lea(r10, ptr(exit.resume))?;
+            self.a.jmp(self.control.segment_overflow)?;
+        }
+        Ok(())
+    }
+
+    /// `($call/cc f)`: calls `f` with the current continuation, as an object.
+    pub fn call_cc(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
+        let mark = self.frame.mark();
+        let ops = self.operands(args)?;
+        self.load_procedure(ops[0])?;
+        if cont == Cont::Tail {
+            self.a.add(rsp, self.frame.bytes())?;
+            self.a.jmp(self.control.capture)?;
+        } else {
+            self.a.call(self.control.capture)?;
+            self.return_point()?;
+            if cont == Cont::Effect {
+                self.mv_marker_discard()?;
+            }
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+
+    /// `($continue k v)` returns `v` to the continuation `k`; `($continue-thunk k thunk)`
+    /// tail-calls `thunk` in it (so it can return any number of values). Neither returns here.
+    pub fn throw(&mut self, name: Symbol, args: &[ExprId]) -> Result<(), CompileError> {
+        let mark = self.frame.mark();
+        let ops = self.operands(args)?;
+        let thunk = name.as_str() == "$continue-thunk";
+        if thunk {
+            self.load_procedure(ops[1])?;
+            self.a.mov(rdx, rdi)?;
+        } else {
+            self.load(Reg::Rdx, ops[1])?;
+        }
+        self.load(Reg::R10, ops[0])?;
+        self.check_object(Reg::R10, HEADER_CONTINUATION, Reg::Rax, name)?;
+        if thunk {
+            self.a.jmp(self.control.throw_thunk)?;
+        } else {
+            self.a.jmp(self.control.throw_value)?;
+        }
+        self.frame.release(mark);
+        Ok(())
+    }
+
+    /// The stubs shared by the image (see [`Labels`]).
+    pub fn control_stubs(&mut self) -> Result<(), CompileError> {
+        self.underflow_stub()?;
+        self.capture_stub()?;
+        self.segment_overflow_stub()?;
+
+        let mut throw_value = self.control.throw_value;
+        self.bind(&mut throw_value)?;
+        self.reinstate()?;
+        self.a.mov(rax, rdx)?;
+        self.a.ret()?;
+
+        let mut throw_thunk = self.control.throw_thunk;
+        self.bind(&mut throw_thunk)?;
+        self.reinstate()?;
+        self.a.mov(rdi, rdx)?;
+        self.a.xor(esi, esi)?;
+        self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+
+        let mut too_deep = self.control.too_deep;
+        self.bind(&mut too_deep)?;
+        // Leave room for whatever reports the overflow.
+        self.a.mov(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
+        self.a.add(rax, fixnum(k::DEPTH_SLACK as i64) as i32)?;
+        self.a.mov(self.ctx_field(ctx::STACK_DEPTH_LIMIT), rax)?;
+        self.a.jmp(self.stack_overflow)?;
+        Ok(())
+    }
+
+    /// The underflow return point, a return point marked for multiple values: one value in
+    /// `rax`, or the count in `esi` and the values as a call's arguments (the fifth and later
+    /// just below the popped return address, `[stack_top - 16 - 8j]`).
+    fn underflow_stub(&mut self) -> Result<(), CompileError> {
+        let mut underflow = self.control.underflow;
+        self.bind(&mut underflow)?;
+        self.a.test(eax, i32::MAX)?;
+        self.a.mov(rdx, rax)?;
+        self.a.mov(esi, 1)?;
+        let mut mv = self.a.create_label();
+        self.bind(&mut mv)?;
+        self.mv_sites.push((underflow, mv));
+        // `mv_return` entered us by overwriting the bottom word with this entry: put the
+        // underflow point back (`rsp` is just above that word).
+        self.a.lea(r10, ptr(underflow))?;
+        self.a.mov(qword_ptr(rsp - 8), r10)?;
+        self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
+        self.a.cmp(r10, FALSE as i32)?;
+        self.a.je(self.control.program_end)?;
+        // Values past the fourth move down by the size of the frames coming back, to stay just
+        // below the new top frame's return address; ascending addresses, as they move down.
+        let mut reinstate = self.a.create_label();
+        let mut copy = self.a.create_label();
+        self.a.mov(eax, esi)?;
+        self.a.sub(eax, 4)?;
+        self.a.jle(reinstate)?;
+        self.a.mov(r11, qword_ptr(r10 + k::SIZE))?;
+        self.a.sar(r11, FIXNUM_SHIFT)?;
+        self.a.neg(r11)?;
+        self.a.lea(rdi, qword_ptr(rax * 8))?;
+        self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rax, 8)?;
+        self.a.neg(rdi)?;
+        self.a.add(rdi, rax)?;
+        self.bind(&mut copy)?;
+        self.a.mov(r10, qword_ptr(rdi))?;
+        self.a.mov(qword_ptr(rdi + r11), r10)?;
+        self.a.add(rdi, 8)?;
+        self.a.cmp(rdi, rax)?;
+        self.a.jb(copy)?;
+        self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
+        self.bind(&mut reinstate)?;
+        self.reinstate()?;
+        self.a.jmp(self.mv_return)?;
+        Ok(())
+    }
+
+    /// `$call/cc`'s stub: moves the frames into a continuation, empties the stack and calls
+    /// the procedure with the continuation; its return goes to the underflow point.
+    fn capture_stub(&mut self) -> Result<(), CompileError> {
+        let mut capture = self.control.capture;
+        self.bind(&mut capture)?;
+        // The procedure waits just below the return address, outside the frames moved.
+        self.a.mov(qword_ptr(rsp - 8), rdi)?;
+        self.a.mov(rsi, rsp)?;
+        self.capture()?;
+        self.a.mov(rdi, qword_ptr(rsp - 8))?;
+        self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rsp, 8)?;
+        self.a.mov(rdx, rax)?;
+        self.a.mov(esi, 1)?;
+        self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
+        Ok(())
+    }
+
+    /// The prologue's overflow path: the frames above the new frame (from its return address
+    /// up) become a continuation, and the new frame (with any stack arguments in it) moves to
+    /// the top of the emptied segment. The prologue's live registers are saved below the frame
+    /// and restored before resuming.
+    fn segment_overflow_stub(&mut self) -> Result<(), CompileError> {
+        let mut overflow = self.control.segment_overflow;
+        self.bind(&mut overflow)?;
+        self.a.sub(rsp, SAVE_AREA)?;
+        for (i, &r) in SAVED.iter().enumerate() {
+            self.a.mov(qword_ptr(rsp + 8 * i as i32), r)?;
+        }
+        self.a.mov(qword_ptr(rsp + SAVE_RESUME), r10)?;
+        self.a.mov(qword_ptr(rsp + SAVE_FRAME_BYTES), rax)?;
+        // A frame bigger than a whole segment cannot be helped.
+        self.a.mov(r11, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(r11, 8)?;
+        self.a.sub(r11, rax)?;
+        self.a.cmp(r11, self.ctx_field(ctx::STACK_LIMIT))?;
+        self.a.jb(self.stack_overflow)?;
+        self.a.lea(rsi, qword_ptr(rsp + rax + SAVE_AREA))?;
+        self.capture()?;
+        // Move the frame up, from the highest word down (the two places may overlap).
+        let mut copy = self.a.create_label();
+        self.a.mov(rcx, qword_ptr(rsp + SAVE_FRAME_BYTES))?;
+        self.a.lea(rsi, qword_ptr(rsp + SAVE_AREA))?;
+        self.a.mov(rdi, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rdi, 8)?;
+        self.a.sub(rdi, rcx)?;
+        self.bind(&mut copy)?;
+        self.a.sub(rcx, 8)?;
+        self.a.mov(r10, qword_ptr(rsi + rcx))?;
+        self.a.mov(qword_ptr(rdi + rcx), r10)?;
+        self.a.jnz(copy)?;
+        self.a.mov(r10, rsp)?;
+        self.a.mov(rsp, rdi)?;
+        for (i, &r) in SAVED.iter().enumerate() {
+            self.a.mov(r, qword_ptr(r10 + 8 * i as i32))?;
+        }
+        self.a.jmp(qword_ptr(r10 + SAVE_RESUME))?;
+        Ok(())
+    }
+
+    /// Moves the frames from `rsi` (the top frame's return address) to the bottom of the stack
+    /// into a new continuation linked to `cont_link`, which becomes `cont_link`; leaves it in
+    /// `rax`. Clobbers `rcx rsi rdi r10 r11`; the stack is untouched.
+    fn capture(&mut self) -> Result<(), CompileError> {
+        let mut no_link = self.a.create_label();
+        self.a.mov(rcx, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rcx, 8)?;
+        self.a.sub(rcx, rsi)?;
+        // The depth of the new chain, checked against the limit.
+        self.a.mov(rax, rcx)?;
+        self.a.shl(rax, FIXNUM_SHIFT)?;
+        self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
+        self.a.cmp(r10, FALSE as i32)?;
+        self.a.je(no_link)?;
+        self.a.add(rax, qword_ptr(r10 + k::DEPTH))?;
+        self.bind(&mut no_link)?;
+        self.a.cmp(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
+        self.a.ja(self.control.too_deep)?;
+        // The chunk (header and frames), then the continuation.
+        let record = 8 * (CONTINUATION_WORDS as i32 + 1);
+        self.a.mov(rdi, r14)?;
+        self.a.lea(r14, qword_ptr(r14 + rcx + (8 + record)))?;
+        self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.ja(self.out_of_memory)?;
+        self.a.lea(r11, qword_ptr(rdi + rcx + 8))?;
+        let field = |i: i32| 8 * (i + 1);
+        self.a.mov(
+            qword_ptr(r11),
+            header(HEADER_CONTINUATION, CONTINUATION_WORDS) as i32,
+        )?;
+        self.a.mov(qword_ptr(r11 + field(3)), r10)?;
+        self.a.mov(qword_ptr(r11 + field(4)), rax)?;
+        self.a.mov(qword_ptr(r11 + field(1)), 0)?;
+        self.a.mov(rax, rcx)?;
+        self.a.shl(rax, FIXNUM_SHIFT)?;
+        self.a.mov(qword_ptr(r11 + field(2)), rax)?;
+        self.a.lea(rax, qword_ptr(rdi + TAG_OBJECT as i32))?;
+        self.a.mov(qword_ptr(r11 + field(0)), rax)?;
+        // The chunk's header: its length in words.
+        self.a.mov(rax, rcx)?;
+        self.a.shl(rax, HEADER_SHIFT - 3)?;
+        self.a.or(rax, HEADER_STACK_CHUNK as i32)?;
+        self.a.mov(qword_ptr(rdi), rax)?;
+        self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
+        self.a.mov(self.ctx_field(ctx::CONT_LINK), rax)?;
+        self.a.add(rdi, 8)?;
+        self.a.shr(rcx, 3)?;
+        self.a.rep().movsq()?;
+        Ok(())
+    }
+
+    /// Copies the frames of the continuation in `r10` onto the stack, ending just below the
+    /// underflow word, makes its link `cont_link`, and points `rsp` at the top frame's return
+    /// address. Clobbers `rax rdi r10 r11`; the stack's previous contents are discarded.
+    fn reinstate(&mut self) -> Result<(), CompileError> {
+        let mut done = self.a.create_label();
+        let mut copy = self.a.create_label();
+        self.a.mov(r11, qword_ptr(r10 + k::LINK))?;
+        self.a.mov(self.ctx_field(ctx::CONT_LINK), r11)?;
+        self.a.mov(r11, qword_ptr(r10 + k::SIZE))?;
+        self.a.sar(r11, FIXNUM_SHIFT)?;
+        self.a.mov(rdi, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rdi, 8)?;
+        self.a.sub(rdi, r11)?;
+        self.a.mov(rax, qword_ptr(r10 + k::OFFSET))?;
+        self.a.sar(rax, FIXNUM_SHIFT)?;
+        self.a.add(rax, qword_ptr(r10 + k::CHUNK))?;
+        self.a.test(r11, r11)?;
+        self.a.jz(done)?;
+        self.bind(&mut copy)?;
+        self.a.sub(r11, 8)?;
+        self.a.mov(r10, qword_ptr(rax + r11 + OBJECT_DATA))?;
+        self.a.mov(qword_ptr(rdi + r11), r10)?;
+        self.a.jnz(copy)?;
+        self.bind(&mut done)?;
+        self.a.mov(rsp, rdi)?;
+        Ok(())
+    }
+}

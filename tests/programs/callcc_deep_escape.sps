@@ -1,0 +1,21 @@
+(import (rnrs))
+;; Escaping from deep recursion: the frames between are discarded, the stack keeps working.
+(define (find-deep n target escape)
+  (if (= n target) (escape n) (+ 1 (find-deep (+ n 1) target escape))))
+(write (call/cc (lambda (k) (find-deep 0 100000 k))))
+(newline)
+(write (call/cc (lambda (k) (find-deep 0 1000000 k))))
+(newline)
+;; Capturing deep inside a recursion and returning through it normally.
+(define (sum-to n) (if (= n 0) (call/cc (lambda (k) 0)) (+ n (sum-to (- n 1)))))
+(write (sum-to 1000000))
+(newline)
+;; Re-entering a continuation captured a million frames deep, twice.
+(define deep-k #f)
+(define entries 0)
+(define (deep n) (if (= n 0) (call/cc (lambda (k) (set! deep-k k) 0)) (+ 1 (deep (- n 1)))))
+(define result (deep 1000000))
+(set! entries (+ entries 1))
+(write (list result entries))
+(newline)
+(if (< entries 3) (deep-k 5))

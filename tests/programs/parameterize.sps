@@ -1,0 +1,25 @@
+(import (scheme base) (scheme write))
+;; make-parameter (with and without a converter) and parameterize, nested, and left and re-entered
+;; through continuations.
+(define radix (make-parameter 10))
+(define width (make-parameter 5 (lambda (x) (if (integer? x) x (error "width: not an integer" x)))))
+(define (show . xs) (write xs) (newline))
+(show (radix) (width))
+(parameterize ((radix 2)) (show (radix) (width)))
+(show (radix))
+(parameterize ((radix 16) (width 8))
+  (show (radix) (width))
+  (parameterize ((width 3)) (show (radix) (width)))
+  (show (radix) (width)))
+;; The converter applies to parameterize's values.
+(define p (make-parameter 1 (lambda (x) (* x 10))))
+(show (p))
+(parameterize ((p 2)) (show (p)))
+(show (p))
+;; Escaping out of and back into a parameterize.
+(define k #f)
+(define n 0)
+(show (parameterize ((radix 8)) (call/cc (lambda (c) (set! k c) (radix)))) (radix))
+(set! n (+ n 1))
+(if (< n 2) (k 'again))
+(show (call/cc (lambda (out) (parameterize ((radix 3)) (out (radix))))) (radix))
