@@ -177,7 +177,8 @@
   (let loop ((acc nil) (l (reverse list)))
     (if (null? l) acc (loop (combine (car l) acc) (cdr l)))))
 
-;;; Numbers (fixnums).
+;;; Numbers. The arithmetic itself is primitive (generic over the whole tower); these are
+;;; built on it.
 
 (define (abs x)
   ($check-number 'abs x)
@@ -194,19 +195,18 @@
 (define (positive? x) ($check-number 'positive? x) (> x 0))
 (define (negative? x) ($check-number 'negative? x) (< x 0))
 
-(define (max x . xs)
-  ($check-number 'max x)
-  (let loop ((m x) (xs xs))
-    (cond ((null? xs) m)
-          (else ($check-number 'max (car xs))
-                (loop (if (> (car xs) m) (car xs) m) (cdr xs))))))
+;; The largest (smallest) of the arguments; inexact if any argument is (R6RS 11.7.4.3).
+(define ($extremum who better? x xs)
+  ($check-number who x)
+  (let loop ((m x) (xs xs) (inexact-seen (inexact? x)))
+    (cond ((null? xs) (if inexact-seen (inexact m) m))
+          (else ($check-number who (car xs))
+                (loop (if (better? (car xs) m) (car xs) m)
+                      (cdr xs)
+                      (or inexact-seen (inexact? (car xs))))))))
 
-(define (min x . xs)
-  ($check-number 'min x)
-  (let loop ((m x) (xs xs))
-    (cond ((null? xs) m)
-          (else ($check-number 'min (car xs))
-                (loop (if (< (car xs) m) (car xs) m) (cdr xs))))))
+(define (max x . xs) ($extremum 'max > x xs))
+(define (min x . xs) ($extremum 'min < x xs))
 
 (define (gcd . ns)
   (let loop ((g 0) (ns ns))
@@ -224,23 +224,6 @@
           ((= (car ns) 0) 0)
           (else (let ((n (abs (car ns))))
                   (loop (* (quotient l (gcd l n)) n) (cdr ns)))))))
-
-;; Fixnums only for now. The digits are computed from the number made non-positive, so the
-;; most negative fixnum needs no negation.
-(define number->string
-  (case-lambda
-    ((n) (number->string n 10))
-    ((n radix)
-     ($check-integer 'number->string n)
-     (unless (memv radix '(2 8 10 16))
-       (assertion-violation 'number->string "radix must be 2, 8, 10 or 16" radix))
-     (let loop ((m (if (< n 0) n (- n))) (digits '()))
-       (let* ((d (- (remainder m radix)))
-              (digits (cons (string-ref "0123456789abcdef" d) digits))
-              (m (quotient m radix)))
-         (if (= m 0)
-             (list->string (if (< n 0) (cons #\- digits) digits))
-             (loop m digits)))))))
 
 ;;; Booleans, symbols and characters.
 

@@ -34,6 +34,7 @@ pub static HOST_SERVICES: Services = Services {
     equal: runtime::support::equal_service,
     list_to_vector: runtime::support::list_to_vector_service,
     append: runtime::support::append_service,
+    number: runtime::number::number_service,
 };
 
 /// Why an image could not be mapped.

@@ -70,7 +70,7 @@ pub unsafe extern "sysv64" fn error_service(
 /// As for [`error_service`].
 pub unsafe fn raise(ctx: *mut Context, kind: ErrorKind, who: u64, irritant: u64) -> ! {
     let services = unsafe { &*(*ctx).services };
-    let mut out = Output::new(services, 2);
+    let mut out = Output::new(ctx, services, 2);
     let (message, irritants) = match kind {
         ErrorKind::WrongType => ("wrong type argument", Some(irritant)),
         ErrorKind::Overflow => ("result is not a fixnum", Some(irritant)),

@@ -13,7 +13,7 @@ use crate::value::*;
 /// `ctx` must be the running program's context and `value` a valid value.
 pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, write: u64) -> u64 {
     let services = unsafe { &*(*ctx).services };
-    let mut out = Output::new(services, 1);
+    let mut out = Output::new(ctx, services, 1);
     unsafe { print(&mut out, value, write != 0) };
     out.flush();
     VOID
@@ -21,6 +21,8 @@ pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, write
 
 /// Buffered output to a file descriptor.
 pub struct Output<'s> {
+    /// The program's context: printing a bignum computes its digits in heap scratch space.
+    pub ctx: *mut Context,
     services: &'s Services,
     fd: i32,
     buf: [u8; 512],
@@ -28,8 +30,9 @@ pub struct Output<'s> {
 }
 
 impl<'s> Output<'s> {
-    pub fn new(services: &'s Services, fd: i32) -> Output<'s> {
+    pub fn new(ctx: *mut Context, services: &'s Services, fd: i32) -> Output<'s> {
         Output {
+            ctx,
             services,
             fd,
             buf: [0; 512],
@@ -258,6 +261,9 @@ unsafe fn print_object(out: &mut Output<'_>, v: u64, write: bool) {
             out.text(")");
         }
         HEADER_BOX => out.text("#<box>"),
+        HEADER_FLONUM | HEADER_BIGNUM | HEADER_RATNUM => unsafe {
+            crate::number::text::write_number(out.ctx, v, 10, &mut |b| out.bytes(&[b]))
+        },
         _ => out.text("#<object>"),
     }
 }

@@ -47,6 +47,10 @@ pub struct Services {
     pub list_to_vector: unsafe extern "sysv64" fn(ctx: *mut Context, list: u64, who: u64) -> u64,
     /// `append` of two lists.
     pub append: unsafe extern "sysv64" fn(ctx: *mut Context, a: u64, b: u64, who: u64) -> u64,
+    /// Generic arithmetic: the operation `op` ([`crate::number::NumberOp`]) on `a` (and `b`),
+    /// errors naming `who` ([`crate::number::number_service`]).
+    pub number:
+        unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64, who: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -62,6 +66,7 @@ pub const COMMAND_LINE_OFFSET: usize = offset_of!(Services, command_line);
 pub const EQUAL_OFFSET: usize = offset_of!(Services, equal);
 pub const LIST_TO_VECTOR_OFFSET: usize = offset_of!(Services, list_to_vector);
 pub const APPEND_OFFSET: usize = offset_of!(Services, append);
+pub const NUMBER_OFFSET: usize = offset_of!(Services, number);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -77,6 +82,7 @@ pub static STANDALONE: Services = Services {
     equal: crate::support::equal_service,
     list_to_vector: crate::support::list_to_vector_service,
     append: crate::support::append_service,
+    number: crate::number::number_service,
 };
 
 /// The `write` service, shared by both builds.
@@ -119,7 +125,8 @@ mod tests {
         assert_eq!(ARGS_OFFSET, 16);
         assert_eq!(EQUAL_OFFSET, 64);
         assert_eq!(APPEND_OFFSET, 80);
-        assert_eq!(core::mem::size_of::<Services>(), 88);
+        assert_eq!(NUMBER_OFFSET, 88);
+        assert_eq!(core::mem::size_of::<Services>(), 96);
     }
 
     #[test]

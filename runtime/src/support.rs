@@ -128,6 +128,9 @@ unsafe fn equal(mut a: u64, mut b: u64) -> bool {
             return false;
         }
         let ((ka, la), (kb, lb)) = unsafe { (header_of(a), header_of(b)) };
+        if matches!(ka, HEADER_FLONUM | HEADER_BIGNUM | HEADER_RATNUM) {
+            return unsafe { crate::number::eqv(a, b) };
+        }
         if ka != kb || la != lb {
             return false;
         }

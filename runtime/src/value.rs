@@ -55,6 +55,17 @@ pub const HEADER_CONTINUATION: u64 = 0x37;
 /// address) followed by the frame's slots, as on the stack; a collector walks it with the frame
 /// table, as it walks the stack (`runtime::continuation`).
 pub const HEADER_STACK_CHUNK: u64 = 0x3f;
+/// A flonum: one raw word after the header, the IEEE double's bits (length 1). No Scheme values.
+pub const HEADER_FLONUM: u64 = 0x57;
+/// A bignum: `length` raw words after the header, no Scheme values. The first is the sign (0 or
+/// 1 for negative), the rest the magnitude's 64-bit limbs, least significant first, the last
+/// non-zero. A bignum is never in the fixnum range: exact integers that fit are fixnums.
+pub const HEADER_BIGNUM: u64 = 0x5f;
+/// A ratnum: two Scheme values after the header (length 2), the numerator and the denominator,
+/// exact integers in lowest terms with the denominator above 1. Its type byte is outside the
+/// range 0x57..0x5f given to the numbers track, which holds only two `…111` bytes; no other
+/// track uses 0x67.
+pub const HEADER_RATNUM: u64 = 0x67;
 
 /// Byte offsets from a tagged pointer to its fields.
 pub const CAR: i32 = -1;

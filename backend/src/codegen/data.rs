@@ -7,6 +7,7 @@ use crate::image::{Location, Reloc, Section};
 use ir::datum::{Datum, DatumId, Datums};
 use ir::number::Number;
 use ir::symbol::Symbol;
+use num_bigint::{BigInt, Sign};
 use runtime::value::*;
 use std::collections::{HashMap, HashSet};
 
@@ -117,6 +118,54 @@ impl Data {
         }
     }
 
+    /// A number constant: a fixnum, or a static bignum, ratnum or flonum laid out as the
+    /// runtime's (`runtime::value`).
+    fn number(&mut self, n: &Number) -> Value {
+        match n {
+            Number::Fixnum(n) if (FIXNUM_MIN..=FIXNUM_MAX).contains(n) => {
+                Value::Immediate(fixnum(*n))
+            }
+            Number::Fixnum(n) => self.bignum(&BigInt::from(*n)),
+            Number::Bignum(n) => self.bignum(n),
+            Number::Ratnum(r) => {
+                let numerator = self.number(&Number::integer(r.numer().clone()));
+                let denominator = self.number(&Number::integer(r.denom().clone()));
+                let offset = self.words(3);
+                self.set_word(offset, header(HEADER_RATNUM, 2));
+                self.set(offset + 8, numerator);
+                self.set(offset + 16, denominator);
+                Value::Static {
+                    offset,
+                    tag: TAG_OBJECT,
+                }
+            }
+            Number::Flonum(x) => {
+                let offset = self.words(2);
+                self.set_word(offset, header(HEADER_FLONUM, 1));
+                self.set_word(offset + 8, x.to_bits());
+                Value::Static {
+                    offset,
+                    tag: TAG_OBJECT,
+                }
+            }
+        }
+    }
+
+    /// A static bignum (its value is outside the fixnum range).
+    fn bignum(&mut self, n: &BigInt) -> Value {
+        let limbs = n.magnitude().to_u64_digits();
+        let offset = self.words(2 + limbs.len());
+        self.set_word(offset, header(HEADER_BIGNUM, 1 + limbs.len() as u64));
+        self.set_word(offset + 8, u64::from(n.sign() == Sign::Minus));
+        for (i, limb) in limbs.iter().enumerate() {
+            self.set_word(offset + 16 + 8 * i as u64, *limb);
+        }
+        Value::Static {
+            offset,
+            tag: TAG_OBJECT,
+        }
+    }
+
     fn pair(&mut self, car: Value, cdr: Value) -> Value {
         let offset = self.words(2);
         self.set(offset, car);
@@ -164,12 +213,7 @@ impl Data {
             Datum::Number(Number::Fixnum(n)) if (FIXNUM_MIN..=FIXNUM_MAX).contains(n) => {
                 Value::Immediate(fixnum(*n))
             }
-            Datum::Number(_) => {
-                return Err(CompileError::new(format!(
-                    "the constant {} is not supported yet (only fixnums are)",
-                    ir::writer::write(datums, id)
-                )));
-            }
+            Datum::Number(n) => self.number(n),
             Datum::String(s) => self.string(s),
             Datum::Symbol(name) => self.symbol(*name),
             Datum::Vector(items) => {

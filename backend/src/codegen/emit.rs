@@ -139,6 +139,8 @@ pub struct Gen<'t> {
     /// Prologue exits to the segment overflow stub, emitted after the procedure.
     pub overflow_exits: Vec<control::OverflowExit>,
     exits: Vec<ErrorExit>,
+    /// The pending calls of the `number` service ([`super::arithmetic`]).
+    pub slow_paths: Vec<super::arithmetic::SlowPath>,
     last_label_at: Option<usize>,
 }
 
@@ -169,6 +171,7 @@ impl<'t> Gen<'t> {
             control,
             overflow_exits: Vec::new(),
             exits: Vec::new(),
+            slow_paths: Vec::new(),
             last_label_at: None,
         })
     }
@@ -251,9 +254,11 @@ impl<'t> Gen<'t> {
         label
     }
 
-    /// Emits the pending error exits (after a procedure, out of the hot path).
+    /// Emits the pending slow paths and error exits (after a procedure, out of the hot path).
+    /// Slow paths come first: they may add error exits.
     pub fn flush_error_exits(&mut self) -> Result<(), CompileError> {
         self.flush_overflow_exits()?;
+        self.flush_slow_paths()?;
         for mut exit in std::mem::take(&mut self.exits) {
             self.bind(&mut exit.label)?;
             match exit.irritant {
@@ -274,19 +279,6 @@ impl<'t> Gen<'t> {
         self.a.test(reg.b(), 7)?;
         self.a.jnz(exit)?;
         Ok(())
-    }
-
-    /// Like [`Gen::check_fixnum`] for `reg` loaded from `op`: a fixnum constant needs no check.
-    pub fn check_fixnum_operand(
-        &mut self,
-        reg: Reg,
-        op: Operand,
-        who: Symbol,
-    ) -> Result<(), CompileError> {
-        match op {
-            Operand::Value(Value::Immediate(v)) if v & TAG_MASK == TAG_FIXNUM => Ok(()),
-            _ => self.check_fixnum(reg, who),
-        }
     }
 
     /// Jumps to an error exit unless `reg` has the pointer tag `tag` (`scratch` is clobbered).
@@ -345,10 +337,17 @@ impl<'t> Gen<'t> {
     /// `rsi`, `rdx`, `rcx`. The allocation pointer goes through the context block, as services
     /// may allocate. The return point goes into the frame table.
     pub fn call_service(&mut self, offset: usize) -> Result<(), CompileError> {
+        let site = self.current_site();
+        self.call_service_for(offset, site)
+    }
+
+    /// [`Gen::call_service`] with the frame recorded as `site` (see
+    /// [`Gen::current_site`]).
+    pub fn call_service_for(&mut self, offset: usize, site: FrameSite) -> Result<(), CompileError> {
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
         self.a.call(qword_ptr(rax + offset as i32))?;
-        self.return_point()?;
+        self.return_point_for(site)?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         Ok(())
     }

@@ -160,17 +160,11 @@ impl Gen<'_> {
             self.load(Reg::Rax, ops[0])?;
             self.load(Reg::R10, ops[1])?;
             self.frame.release(mark);
-            if name.as_str() != "eq?" {
-                self.check_fixnum_operand(Reg::Rax, ops[0], name)?;
-                self.check_fixnum_operand(Reg::R10, ops[1], name)?;
-            }
-            self.a.cmp(rax, r10)?;
-            match name.as_str() {
-                "<" => self.a.jge(otherwise)?,
-                ">" => self.a.jle(otherwise)?,
-                "<=" => self.a.jg(otherwise)?,
-                ">=" => self.a.jl(otherwise)?,
-                _ => self.a.jne(otherwise)?,
+            if name.as_str() == "eq?" {
+                self.a.cmp(rax, r10)?;
+                self.a.jne(otherwise)?;
+            } else {
+                self.compare_or_jump(name, ops[0], ops[1], otherwise)?;
             }
             return Ok(());
         }

@@ -41,10 +41,21 @@ impl Gen<'_> {
     /// emitted, recording the current frame for the collector. The label is the return point
     /// (callers that mark it for multiple values reuse it).
     pub fn return_point(&mut self) -> Result<CodeLabel, CompileError> {
+        let site = self.current_site();
+        self.return_point_for(site)
+    }
+
+    /// The frame a call made at this point of the code would record: for a call emitted out
+    /// of line later (a slow path), whose frame is the one of the point it came from.
+    pub fn current_site(&self) -> FrameSite {
+        self.frame.site(self.apply_slots..self.apply_slots + 4)
+    }
+
+    /// Like [`Gen::return_point`], recording `site` as the frame.
+    pub fn return_point_for(&mut self, site: FrameSite) -> Result<CodeLabel, CompileError> {
         let mut point = self.a.create_label();
         self.bind(&mut point)?;
-        let scratch = self.apply_slots..self.apply_slots + 4;
-        self.frame_sites.push((point, self.frame.site(scratch)));
+        self.frame_sites.push((point, site));
         Ok(point)
     }
 }

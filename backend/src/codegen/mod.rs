@@ -11,7 +11,9 @@
 //! * [`expr`]: expressions, calls, tail calls, `apply`.
 //! * [`primitives`]: the open-coded primitives.
 //! * [`control`]: continuations and stack segments (`call/cc`, overflow, underflow).
+//! * [`arithmetic`]: numbers: fixnum fast paths and the generic arithmetic's slow paths.
 
+mod arithmetic;
 mod control;
 mod data;
 mod emit;

@@ -8,6 +8,7 @@
 //! progress while a primitive runs.
 
 use super::CompileError;
+use super::arithmetic::service_primitive;
 use super::emit::{Gen, Operand, Reg};
 use super::expr::Cont;
 use iced_x86::code_asm::*;
@@ -15,21 +16,12 @@ use ir::lang::explicit_tails::ExprId;
 use ir::primitive;
 use ir::symbol::Symbol;
 use runtime::error::ErrorKind;
+use runtime::number::NumberOp;
 use runtime::services as svc;
 use runtime::value::*;
 
 /// The longest vector, string or bytevector that can be made (in elements).
 const MAX_LENGTH: u64 = 1 << 32;
-
-/// Which flags a comparison's result is true on.
-#[derive(Clone, Copy)]
-enum Cond {
-    E,
-    L,
-    G,
-    Le,
-    Ge,
-}
 
 impl Gen<'_> {
     /// A call of primitive `name` with continuation `cont`.
@@ -74,10 +66,11 @@ impl Gen<'_> {
         let who = name;
         match name.as_str() {
             // ---- Equivalence and types: compare, then make a boolean.
-            "eq?" | "eqv?" => {
+            "eqv?" => self.eqv(who, ops)?,
+            "eq?" => {
                 self.load2(ops)?;
                 self.a.cmp(rax, r10)?;
-                self.boolean(Cond::E)?;
+                self.boolean_equal()?;
             }
             "equal?" => {
                 self.load(Reg::Rdi, ops[0])?;
@@ -87,27 +80,30 @@ impl Gen<'_> {
             "not" => {
                 self.load(Reg::Rax, ops[0])?;
                 self.a.cmp(rax, FALSE as i32)?;
-                self.boolean(Cond::E)?;
+                self.boolean_equal()?;
             }
             "boolean?" => {
                 self.load(Reg::Rax, ops[0])?;
                 // #f and #t differ only in bit 3.
                 self.a.and(rax, !8i32)?;
                 self.a.cmp(rax, FALSE as i32)?;
-                self.boolean(Cond::E)?;
+                self.boolean_equal()?;
             }
             "null?" => {
                 self.load(Reg::Rax, ops[0])?;
                 self.a.cmp(rax, NULL as i32)?;
-                self.boolean(Cond::E)?;
+                self.boolean_equal()?;
             }
             "procedure?" => self.tag_test(ops[0], TAG_CLOSURE)?,
             "pair?" => self.tag_test(ops[0], TAG_PAIR)?,
-            "fixnum?" | "integer?" | "number?" => self.tag_test(ops[0], TAG_FIXNUM)?,
+            "fixnum?" => self.tag_test(ops[0], TAG_FIXNUM)?,
+            "number?" | "real?" => self.fixnum_or_service(who, NumberOp::IsNumber, ops[0])?,
+            "integer?" => self.fixnum_or_service(who, NumberOp::IsInteger, ops[0])?,
+            "rational?" => self.fixnum_or_service(who, NumberOp::IsRational, ops[0])?,
             "char?" => {
                 self.load(Reg::Rax, ops[0])?;
                 self.a.cmp(al, CHAR_TAG as i32)?;
-                self.boolean(Cond::E)?;
+                self.boolean_equal()?;
             }
             "string?" => self.object_test(ops[0], HEADER_STRING)?,
             "vector?" => self.object_test(ops[0], HEADER_VECTOR)?,
@@ -121,48 +117,20 @@ impl Gen<'_> {
                 let unit = if name.as_str() == "*" { 1 } else { 0 };
                 self.a.mov(eax, fixnum(unit) as u32)?;
             }
-            "-" if n == 1 => {
-                self.load(Reg::Rax, ops[0])?;
-                self.check_fixnum(Reg::Rax, who)?;
-                let overflow = self.error_exit(ErrorKind::Overflow, Some(who), Some(Reg::Rax));
-                self.a.neg(rax)?;
-                self.a.jo(overflow)?;
+            "+" | "-" | "*" => self.add_sub_mul(who, ops)?,
+            "/" => self.divide(who, ops)?,
+            "=" | "<" | ">" | "<=" | ">=" => self.compare_chain(who, ops)?,
+            "zero?" => self.fixnum_or_service(who, NumberOp::IsZero, ops[0])?,
+            "quotient" | "remainder" | "modulo" => self.integer_division(who, ops)?,
+            "exact" | "inexact->exact" | "floor" | "ceiling" | "round" | "truncate"
+            | "numerator" => {
+                let op = service_primitive(name.as_str()).unwrap_or(NumberOp::Exact);
+                self.fixnum_or_service(who, op, ops[0])?
             }
-            "+" | "-" | "*" => {
-                self.load(Reg::Rax, ops[0])?;
-                self.check_fixnum_operand(Reg::Rax, ops[0], who)?;
-                for &op in &ops[1..] {
-                    self.load(Reg::R10, op)?;
-                    self.check_fixnum_operand(Reg::R10, op, who)?;
-                    let overflow = self.error_exit(ErrorKind::Overflow, Some(who), Some(Reg::R10));
-                    match name.as_str() {
-                        "+" => self.a.add(rax, r10)?,
-                        "-" => self.a.sub(rax, r10)?,
-                        _ => {
-                            self.a.sar(r10, FIXNUM_SHIFT)?;
-                            self.a.imul_2(rax, r10)?;
-                        }
-                    }
-                    self.a.jo(overflow)?;
-                }
+            other if service_primitive(other).is_some() => {
+                let op = service_primitive(other).unwrap_or(NumberOp::Exact);
+                self.number_service_primitive(who, op, ops)?
             }
-            "=" | "<" | ">" | "<=" | ">=" => {
-                let cond = match name.as_str() {
-                    "=" => Cond::E,
-                    "<" => Cond::L,
-                    ">" => Cond::G,
-                    "<=" => Cond::Le,
-                    _ => Cond::Ge,
-                };
-                self.compare_chain(ops, cond, who)?;
-            }
-            "zero?" => {
-                self.load(Reg::Rax, ops[0])?;
-                self.check_fixnum(Reg::Rax, who)?;
-                self.a.test(rax, rax)?;
-                self.boolean(Cond::E)?;
-            }
-            "quotient" | "remainder" | "modulo" => self.division(name, ops)?,
 
             // ---- Pairs and lists.
             "cons" => {
@@ -458,18 +426,12 @@ impl Gen<'_> {
         self.load(Reg::R11, ops[2])
     }
 
-    /// `rax` := #t if `cond` holds for the last comparison, else #f (flags are preserved by
-    /// `mov`, so the comparison may come first).
-    fn boolean(&mut self, cond: Cond) -> Result<(), CompileError> {
+    /// `rax` := #t if the last comparison found its operands equal, else #f (flags are
+    /// preserved by `mov`, so the comparison may come first).
+    fn boolean_equal(&mut self) -> Result<(), CompileError> {
         self.a.mov(eax, FALSE as u32)?;
         self.a.mov(r11d, TRUE as u32)?;
-        match cond {
-            Cond::E => self.a.cmove(eax, r11d)?,
-            Cond::L => self.a.cmovl(eax, r11d)?,
-            Cond::G => self.a.cmovg(eax, r11d)?,
-            Cond::Le => self.a.cmovle(eax, r11d)?,
-            Cond::Ge => self.a.cmovge(eax, r11d)?,
-        }
+        self.a.cmove(eax, r11d)?;
         Ok(())
     }
 
@@ -478,7 +440,7 @@ impl Gen<'_> {
         self.a.mov(r10d, eax)?;
         self.a.and(r10d, 7)?;
         self.a.cmp(r10d, tag as i32)?;
-        self.boolean(Cond::E)
+        self.boolean_equal()
     }
 
     fn object_test(&mut self, op: Operand, kind: u64) -> Result<(), CompileError> {
@@ -490,75 +452,7 @@ impl Gen<'_> {
         self.a.jne(decided)?;
         self.a.cmp(byte_ptr(rax + OBJECT_HEADER), kind as i32)?;
         self.bind(&mut decided)?;
-        self.boolean(Cond::E)
-    }
-
-    /// `(< a b c ...)`: true when every adjacent pair compares true.
-    fn compare_chain(
-        &mut self,
-        ops: &[Operand],
-        cond: Cond,
-        who: Symbol,
-    ) -> Result<(), CompileError> {
-        let mut fail = self.a.create_label();
-        let mut end = self.a.create_label();
-        if ops.len() == 1 {
-            self.load(Reg::Rax, ops[0])?;
-            self.check_fixnum(Reg::Rax, who)?;
-        }
-        for pair in ops.windows(2) {
-            self.load(Reg::Rax, pair[0])?;
-            self.load(Reg::R10, pair[1])?;
-            self.check_fixnum_operand(Reg::Rax, pair[0], who)?;
-            self.check_fixnum_operand(Reg::R10, pair[1], who)?;
-            self.a.cmp(rax, r10)?;
-            match cond {
-                Cond::E => self.a.jne(fail)?,
-                Cond::L => self.a.jge(fail)?,
-                Cond::G => self.a.jle(fail)?,
-                Cond::Le => self.a.jg(fail)?,
-                Cond::Ge => self.a.jl(fail)?,
-            }
-        }
-        self.a.mov(eax, TRUE as u32)?;
-        self.a.jmp(end)?;
-        self.bind(&mut fail)?;
-        self.a.mov(eax, FALSE as u32)?;
-        self.bind(&mut end)
-    }
-
-    fn division(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
-        self.load2(ops)?;
-        self.check_fixnum_operand(Reg::Rax, ops[0], name)?;
-        self.check_fixnum_operand(Reg::R10, ops[1], name)?;
-        let zero = self.error_exit(ErrorKind::DivisionByZero, Some(name), Some(Reg::Rax));
-        self.a.test(r10, r10)?;
-        self.a.jz(zero)?;
-        // Both operands are scaled by 8: the quotient comes out unscaled, the remainder
-        // scaled. The quotient of the smallest fixnum by -1 does not fit in a fixnum.
-        self.a.cqo()?;
-        self.a.idiv(r10)?;
-        match name.as_str() {
-            "quotient" => {
-                let overflow = self.error_exit(ErrorKind::Overflow, Some(name), Some(Reg::R10));
-                self.a.imul_3(rax, rax, 8)?;
-                self.a.jo(overflow)?;
-            }
-            "remainder" => self.a.mov(rax, rdx)?,
-            _ => {
-                // modulo takes the sign of the divisor.
-                let mut done = self.a.create_label();
-                self.a.mov(rax, rdx)?;
-                self.a.test(rax, rax)?;
-                self.a.jz(done)?;
-                self.a.mov(r11, rax)?;
-                self.a.xor(r11, r10)?;
-                self.a.jns(done)?;
-                self.a.add(rax, r10)?;
-                self.bind(&mut done)?;
-            }
-        }
-        Ok(())
+        self.boolean_equal()
     }
 
     fn list(&mut self, ops: &[Operand]) -> Result<(), CompileError> {

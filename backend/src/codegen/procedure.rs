@@ -90,7 +90,8 @@ impl Gen<'_> {
         if !self.ends_in_transfer(body) {
             self.epilogue()?;
         }
-        Ok(())
+        // The clause's slow paths follow it, so each clause's code stays in one piece.
+        self.flush_slow_paths()
     }
 
     /// Whether `e`'s code ends by leaving the procedure (a tail call, or a primitive in tail

@@ -50,33 +50,36 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 0000000000000417h
+            jne short 000000000000043Fh
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb short 000000000000041Dh
+            jb short 0000000000000445h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
-            test al,7
-            jne short 000000000000042Eh
             mov r10d,8
+            test al,7
+            jne short 000000000000041Ah
             add rax,r10
-            jo short 0000000000000442h
+            jo short 0000000000000417h
             add rsp,48h
             ret
+            sub rax,r10
+            mov rdx,rax
+            mov rcx,r10
+            mov rdi,r15
+            mov esi,0
+            lea r8,[r15+0BBh]
+            mov [r15+8],r14
+            mov rax,[r15]
+            call qword ptr [rax+58h]
+            mov r14,[r15+8]
+            jmp short 0000000000000412h
             shl rsi,3
             jmp short 0000000000000456h
             mov eax,48h
             lea r10,[3F4h]
             jmp 00000000000001B8h
-            mov rcx,rax
-            mov esi,1
-            lea rdx,[r15+0BBh]
-            jmp 000000000000004Dh
-            mov rcx,r10
-            mov esi,2
-            lea rdx,[r15+0BBh]
-            jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
             lea rdx,[r15+0EBh]

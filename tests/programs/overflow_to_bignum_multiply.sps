@@ -3,3 +3,6 @@
   (if (= k 0) n (square-repeatedly (* n n) (- k 1))))
 (write (square-repeatedly 2 5)) (newline)
 (write (square-repeatedly 2 6)) (newline)
+(write (square-repeatedly 2 8)) (newline)
+(write (square-repeatedly -3 4)) (newline)
+(write (* -1 (square-repeatedly 2 7))) (newline)

@@ -1,0 +1,438 @@
+//! Numbers in generated code: open-coded fixnum fast paths, and out-of-line slow paths that call
+//! the runtime's generic arithmetic (the `number` service, `runtime::number`) when an operand
+//! is not a fixnum or a fixnum result overflows.
+//!
+//! A fast path keeps the first operand (or the running result) in `rax` and the next operand in
+//! `r10`. Its slow path is emitted after the procedure, like the error exits: it passes both to
+//! the service (undoing an overflowed `add`/`sub` first, so the service sees the operands) and
+//! then resumes at the fast path's continuation with the result in `rax`, or, for a comparison,
+//! branches on the boolean it got back.
+//!
+//! The slow path's service call records the frame of the fast path it came from in the frame
+//! table. It is where a collection will happen once the collector collects: the operands are
+//! then in registers only, so the retry protocol will have to keep them in frame slots.
+
+use super::CompileError;
+use super::data::Value;
+use super::emit::{Gen, Operand, Reg};
+use super::frame_table::FrameSite;
+use iced_x86::code_asm::*;
+use ir::symbol::Symbol;
+use runtime::number::NumberOp;
+use runtime::services as svc;
+use runtime::value::*;
+
+/// What a slow path does before calling the service, to recover the operands in `rax`, `r10`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Undo {
+    /// `add rax, r10` overflowed: subtract it again.
+    Add,
+    /// `sub rax, r10` overflowed: add it back.
+    Subtract,
+    /// `quotient` of the most negative fixnum by -1 overflowed; `rax` was clobbered by `idiv`.
+    MostNegative,
+}
+
+/// Where a slow path goes with the service's result in `rax`.
+#[derive(Clone, Copy, Debug)]
+pub enum Resume {
+    /// Continue at the label.
+    At(CodeLabel),
+    /// A comparison: to `otherwise` on #f, else to `then`.
+    Branch {
+        otherwise: CodeLabel,
+        then: CodeLabel,
+    },
+}
+
+/// An out-of-line call of the `number` service, emitted after the current procedure.
+pub struct SlowPath {
+    /// Entered with the operands in `rax` and `r10`.
+    pub entry: CodeLabel,
+    /// Entered after an overflow, to undo the operation first.
+    pub undo: Option<(CodeLabel, Undo)>,
+    pub op: NumberOp,
+    pub who: Value,
+    pub resume: Resume,
+    /// The frame at the fast path, which the service call records for the collector.
+    pub site: FrameSite,
+}
+
+/// Which flags a comparison's result is true on.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Compare {
+    E,
+    L,
+    G,
+    Le,
+    Ge,
+}
+
+impl Compare {
+    pub fn of(name: &str) -> Option<(Compare, NumberOp)> {
+        Some(match name {
+            "=" => (Compare::E, NumberOp::Equal),
+            "<" => (Compare::L, NumberOp::Less),
+            ">" => (Compare::G, NumberOp::Greater),
+            "<=" => (Compare::Le, NumberOp::LessEqual),
+            ">=" => (Compare::Ge, NumberOp::GreaterEqual),
+            _ => return None,
+        })
+    }
+}
+
+/// The primitives that are always a call of the `number` service, with their operation.
+pub fn service_primitive(name: &str) -> Option<NumberOp> {
+    use NumberOp::*;
+    Some(match name {
+        "exact" | "inexact->exact" => Exact,
+        "inexact" | "exact->inexact" => Inexact,
+        "floor" => Floor,
+        "ceiling" => Ceiling,
+        "round" => Round,
+        "truncate" => Truncate,
+        "sqrt" => Sqrt,
+        "exp" => Exp,
+        "log" => Log,
+        "sin" => Sin,
+        "cos" => Cos,
+        "tan" => Tan,
+        "asin" => Asin,
+        "acos" => Acos,
+        "atan" => Atan,
+        "numerator" => Numerator,
+        "denominator" => Denominator,
+        "nan?" => IsNan,
+        "infinite?" => IsInfinite,
+        "finite?" => IsFinite,
+        "exact?" => IsExact,
+        "inexact?" => IsInexact,
+        "exact-integer?" => IsExactInteger,
+        "flonum?" => IsFlonum,
+        "expt" => Expt,
+        "number->string" => NumberToString,
+        "string->number" => StringToNumber,
+        _ => return None,
+    })
+}
+
+impl Gen<'_> {
+    /// Records a slow path and returns its entry (and undo entry).
+    fn slow_path(
+        &mut self,
+        op: NumberOp,
+        who: Symbol,
+        undo: Option<Undo>,
+        resume: Resume,
+    ) -> (CodeLabel, Option<CodeLabel>) {
+        let entry = self.a.create_label();
+        let undo = undo.map(|u| (self.a.create_label(), u));
+        let who = self.data.symbol(who);
+        let site = self.current_site();
+        self.slow_paths.push(SlowPath {
+            entry,
+            undo,
+            op,
+            who,
+            resume,
+            site,
+        });
+        (entry, undo.map(|(l, _)| l))
+    }
+
+    /// Emits the pending slow paths (after a procedure, out of the hot path).
+    pub fn flush_slow_paths(&mut self) -> Result<(), CompileError> {
+        for path in std::mem::take(&mut self.slow_paths) {
+            if let Some((mut label, undo)) = path.undo {
+                self.bind(&mut label)?;
+                match undo {
+                    Undo::Add => self.a.sub(rax, r10)?,
+                    Undo::Subtract => self.a.add(rax, r10)?,
+                    Undo::MostNegative => self.a.mov(rax, fixnum(FIXNUM_MIN))?,
+                }
+            }
+            let mut entry = path.entry;
+            self.bind(&mut entry)?;
+            self.call_number_service(path.op, path.who, Some(path.site))?;
+            match path.resume {
+                Resume::At(label) => self.a.jmp(label)?,
+                Resume::Branch { otherwise, then } => {
+                    self.a.cmp(rax, FALSE as i32)?;
+                    self.a.je(otherwise)?;
+                    self.a.jmp(then)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Calls the `number` service with `op` on `rax` and `r10`; the result is in `rax`. The
+    /// frame recorded is `site`, or the current one.
+    fn call_number_service(
+        &mut self,
+        op: NumberOp,
+        who: Value,
+        site: Option<FrameSite>,
+    ) -> Result<(), CompileError> {
+        self.a.mov(rdx, rax)?;
+        self.a.mov(rcx, r10)?;
+        self.a.mov(rdi, r15)?;
+        self.a.mov(esi, op as u32)?;
+        self.load_value(Reg::R8, who)?;
+        let site = site.unwrap_or_else(|| self.current_site());
+        self.call_service_for(svc::NUMBER_OFFSET, site)
+    }
+
+    /// Jumps to `slow` unless both `rax` and `r10` (loaded from `a` and `b`) are fixnums.
+    fn unless_fixnums(
+        &mut self,
+        a: Option<Operand>,
+        b: Operand,
+        slow: CodeLabel,
+    ) -> Result<(), CompileError> {
+        let constant = |op: Option<Operand>| matches!(op, Some(Operand::Value(Value::Immediate(v))) if v & TAG_MASK == TAG_FIXNUM);
+        match (constant(a), constant(Some(b))) {
+            (true, true) => {}
+            (true, false) => {
+                self.a.test(r10b, 7)?;
+                self.a.jnz(slow)?;
+            }
+            (false, true) => {
+                self.a.test(al, 7)?;
+                self.a.jnz(slow)?;
+            }
+            (false, false) => {
+                self.a.mov(r11d, eax)?;
+                self.a.or(r11d, r10d)?;
+                self.a.test(r11b, 7)?;
+                self.a.jnz(slow)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `+`, `-`, `*` over `ops`: fixnum steps inline, anything else through the service. One
+    /// operand means `(+ 0 x)`, `(- 0 x)`, `(* 1 x)`.
+    pub fn add_sub_mul(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        let (op, unit) = match name.as_str() {
+            "+" => (NumberOp::Add, 0),
+            "-" => (NumberOp::Subtract, 0),
+            _ => (NumberOp::Multiply, 1),
+        };
+        let (first, rest) = if ops.len() == 1 {
+            (Operand::Value(Value::Immediate(fixnum(unit))), ops)
+        } else {
+            (ops[0], &ops[1..])
+        };
+        self.load(Reg::Rax, first)?;
+        // The running result: a known operand at first, then only a register.
+        let mut acc = Some(first);
+        for &operand in rest {
+            self.load(Reg::R10, operand)?;
+            let mut done = self.a.create_label();
+            let undo = match op {
+                NumberOp::Add => Some(Undo::Add),
+                NumberOp::Subtract => Some(Undo::Subtract),
+                _ => None,
+            };
+            let (slow, overflow) = self.slow_path(op, name, undo, Resume::At(done));
+            self.unless_fixnums(acc, operand, slow)?;
+            match op {
+                NumberOp::Add => {
+                    self.a.add(rax, r10)?;
+                    self.a.jo(overflow.unwrap_or(slow))?;
+                }
+                NumberOp::Subtract => {
+                    self.a.sub(rax, r10)?;
+                    self.a.jo(overflow.unwrap_or(slow))?;
+                }
+                _ => {
+                    self.a.mov(r11, r10)?;
+                    self.a.sar(r11, FIXNUM_SHIFT)?;
+                    self.a.imul_2(r11, rax)?;
+                    self.a.jo(slow)?;
+                    self.a.mov(rax, r11)?;
+                }
+            }
+            self.bind(&mut done)?;
+            acc = None;
+        }
+        Ok(())
+    }
+
+    /// `/` over `ops`, always through the service (one operand means `(/ 1 x)`).
+    pub fn divide(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        let (first, rest) = if ops.len() == 1 {
+            (Operand::Value(Value::Immediate(fixnum(1))), ops)
+        } else {
+            (ops[0], &ops[1..])
+        };
+        self.load(Reg::Rax, first)?;
+        let who = self.data.symbol(name);
+        for &operand in rest {
+            self.load(Reg::R10, operand)?;
+            self.call_number_service(NumberOp::Divide, who, None)?;
+        }
+        Ok(())
+    }
+
+    /// A comparison of `rax` with `r10` (loaded from `a`, `b`) that jumps to `otherwise` when
+    /// false and falls through when true.
+    pub fn compare_or_jump(
+        &mut self,
+        name: Symbol,
+        a: Operand,
+        b: Operand,
+        otherwise: CodeLabel,
+    ) -> Result<(), CompileError> {
+        let Some((cond, op)) = Compare::of(name.as_str()) else {
+            return Err(CompileError::new(format!(
+                "internal error: {name} is not a comparison"
+            )));
+        };
+        let mut then = self.a.create_label();
+        let (slow, _) = self.slow_path(op, name, None, Resume::Branch { otherwise, then });
+        self.unless_fixnums(Some(a), b, slow)?;
+        self.a.cmp(rax, r10)?;
+        match cond {
+            Compare::E => self.a.jne(otherwise)?,
+            Compare::L => self.a.jge(otherwise)?,
+            Compare::G => self.a.jle(otherwise)?,
+            Compare::Le => self.a.jg(otherwise)?,
+            Compare::Ge => self.a.jl(otherwise)?,
+        }
+        self.bind(&mut then)
+    }
+
+    /// `(< a b c ...)` as a value: true when every adjacent pair compares true. One operand
+    /// must be a number and gives #t.
+    pub fn compare_chain(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        let mut fail = self.a.create_label();
+        let mut end = self.a.create_label();
+        if ops.len() == 1 {
+            self.load(Reg::Rax, ops[0])?;
+            self.a.mov(r10, rax)?;
+            let mut checked = self.a.create_label();
+            let (slow, _) = self.slow_path(NumberOp::Add, name, None, Resume::At(checked));
+            self.unless_fixnums(Some(ops[0]), ops[0], slow)?;
+            self.bind(&mut checked)?;
+        }
+        for pair in ops.windows(2) {
+            self.load(Reg::Rax, pair[0])?;
+            self.load(Reg::R10, pair[1])?;
+            self.compare_or_jump(name, pair[0], pair[1], fail)?;
+        }
+        self.a.mov(eax, TRUE as u32)?;
+        self.a.jmp(end)?;
+        self.bind(&mut fail)?;
+        self.a.mov(eax, FALSE as u32)?;
+        self.bind(&mut end)
+    }
+
+    /// `quotient`, `remainder`, `modulo`: `idiv` for fixnums with a non-zero divisor, the service
+    /// for anything else (which also reports division by zero).
+    pub fn integer_division(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        let op = match name.as_str() {
+            "quotient" => NumberOp::Quotient,
+            "remainder" => NumberOp::Remainder,
+            _ => NumberOp::Modulo,
+        };
+        self.load(Reg::Rax, ops[0])?;
+        self.load(Reg::R10, ops[1])?;
+        let mut done = self.a.create_label();
+        let undo = (op == NumberOp::Quotient).then_some(Undo::MostNegative);
+        let (slow, overflow) = self.slow_path(op, name, undo, Resume::At(done));
+        self.unless_fixnums(Some(ops[0]), ops[1], slow)?;
+        self.a.test(r10, r10)?;
+        self.a.jz(slow)?;
+        // Both operands are scaled by 8: the quotient comes out unscaled, the remainder
+        // scaled. Only the most negative fixnum divided by -1 has a quotient out of range.
+        self.a.cqo()?;
+        self.a.idiv(r10)?;
+        match op {
+            NumberOp::Quotient => {
+                self.a.imul_3(rax, rax, 8)?;
+                self.a.jo(overflow.unwrap_or(slow))?;
+            }
+            NumberOp::Remainder => self.a.mov(rax, rdx)?,
+            _ => {
+                // modulo takes the sign of the divisor.
+                self.a.mov(rax, rdx)?;
+                self.a.test(rax, rax)?;
+                self.a.jz(done)?;
+                self.a.mov(r11, rax)?;
+                self.a.xor(r11, r10)?;
+                self.a.jns(done)?;
+                self.a.add(rax, r10)?;
+            }
+        }
+        self.bind(&mut done)
+    }
+
+    /// A predicate or conversion that is #t (or the operand itself) for a fixnum and asks the
+    /// service otherwise: `number?`, `integer?`, `zero?`...
+    pub fn fixnum_or_service(
+        &mut self,
+        name: Symbol,
+        op: NumberOp,
+        operand: Operand,
+    ) -> Result<(), CompileError> {
+        self.load(Reg::Rax, operand)?;
+        let mut done = self.a.create_label();
+        let (slow, _) = self.slow_path(op, name, None, Resume::At(done));
+        self.a.test(al, 7)?;
+        self.a.jnz(slow)?;
+        match op {
+            NumberOp::IsZero => {
+                self.a.test(rax, rax)?;
+                self.a.mov(eax, FALSE as u32)?;
+                self.a.mov(r11d, TRUE as u32)?;
+                self.a.cmove(eax, r11d)?;
+            }
+            NumberOp::Exact | NumberOp::Floor | NumberOp::Ceiling | NumberOp::Round => {}
+            NumberOp::Truncate | NumberOp::Numerator => {}
+            _ => self.a.mov(eax, TRUE as u32)?,
+        }
+        self.bind(&mut done)
+    }
+
+    /// `eqv?`: identical words are eqv; two heap objects may be equal numbers, which the
+    /// service decides.
+    pub fn eqv(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        self.load(Reg::Rax, ops[0])?;
+        self.load(Reg::R10, ops[1])?;
+        let mut done = self.a.create_label();
+        let mut same = self.a.create_label();
+        let (slow, _) = self.slow_path(NumberOp::Eqv, name, None, Resume::At(done));
+        self.a.cmp(rax, r10)?;
+        self.a.je(same)?;
+        // Both tagged as objects (`011 & 011`; no other pair of value tags ands to 011).
+        self.a.mov(r11d, eax)?;
+        self.a.and(r11d, r10d)?;
+        self.a.and(r11d, 7)?;
+        self.a.cmp(r11d, TAG_OBJECT as i32)?;
+        self.a.je(slow)?;
+        self.a.mov(eax, FALSE as u32)?;
+        self.a.jmp(done)?;
+        self.bind(&mut same)?;
+        self.a.mov(eax, TRUE as u32)?;
+        self.bind(&mut done)
+    }
+
+    /// A primitive that is one call of the service: the first operand in `rax`, the second
+    /// (or #f) in `r10`.
+    pub fn number_service_primitive(
+        &mut self,
+        name: Symbol,
+        op: NumberOp,
+        ops: &[Operand],
+    ) -> Result<(), CompileError> {
+        self.load(Reg::Rax, ops[0])?;
+        match ops.get(1) {
+            Some(&b) => self.load(Reg::R10, b)?,
+            None => self.a.mov(r10d, FALSE as u32)?,
+        }
+        let who = self.data.symbol(name);
+        self.call_number_service(op, who, None)
+    }
+}

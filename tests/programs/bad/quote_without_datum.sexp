@@ -1,0 +1,2 @@
+;; A quote with no datum.
+(program ((primitive display) (quote)))
