@@ -35,6 +35,7 @@ pub static HOST_SERVICES: Services = Services {
     list_to_vector: runtime::support::list_to_vector_service,
     append: runtime::support::append_service,
     number: runtime::number::number_service,
+    split_continuation: runtime::continuation::split_service,
 };
 
 /// Why an image could not be mapped.

@@ -29,12 +29,16 @@
 //! * *Reinstatement* (calling a continuation) discards the stack and does the same copy.
 //!
 //! Captured frames are never run in place, so a continuation can be reinstated any number of
-//! times. A chunk holds at most one segment's worth of frames, so reinstatement copies a
-//! bounded amount. (Not yet: splitting a long chunk at a frame boundary, so that reinstatement
-//! copies only the top frames; that needs the frame table the collector brings.)
+//! times. A capture of more than [`PIECE_SIZE`] bytes of frames is split at frame boundaries
+//! (found with the frame table, [`crate::gc::frames`]) into a chain of continuations sharing
+//! the chunk, each about [`PIECE_SIZE`] bytes ([`split_service`]): reinstating one, or
+//! underflowing into it, copies only that much back, however deep the captured stack was.
 
 /// The usable bytes of the stack segment Scheme code runs in.
 pub const SEGMENT_SIZE: u64 = 1 << 20;
+
+/// The size past which a captured run of frames is split into several continuations.
+pub const PIECE_SIZE: u64 = 16 << 10;
 
 /// The default limit on the bytes of frames in the continuation chain (the depth of recursion).
 pub const DEPTH_LIMIT: u64 = 1 << 30;
@@ -46,6 +50,11 @@ pub const DEPTH_SLACK: u64 = 16 << 20;
 /// Words after a continuation's header.
 pub const CONTINUATION_WORDS: u64 = 5;
 
+use crate::context::Context;
+use crate::gc::frames::Table;
+use crate::object::field;
+use crate::value::*;
+
 /// Byte offsets from a tagged continuation (`TAG_OBJECT`) to its fields.
 pub const CHUNK: i32 = 5;
 /// Where the frames start in the chunk's data (a fixnum byte count).
@@ -56,3 +65,80 @@ pub const SIZE: i32 = 21;
 pub const LINK: i32 = 29;
 /// `SIZE` plus the link's `DEPTH` (a fixnum).
 pub const DEPTH: i32 = 37;
+
+/// The `split_continuation` service: cuts the frames of the continuation `k` (just captured,
+/// its chunk to itself, `offset` 0) at frame boundaries into pieces of at least
+/// [`PIECE_SIZE`] bytes (the last may be shorter), each a continuation sharing the chunk and
+/// linked to the next; `k` becomes the first piece, so its identity and depth stay. If a
+/// return address has no frame-table entry, `k` stays whole.
+///
+/// It allocates only the new continuations (each complete when allocated but for its size and
+/// link, filled in once the next cut is known) and changes `k` last.
+///
+/// # Safety
+/// `ctx` must be the running program's context and `k` a continuation as described.
+pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
+    unsafe {
+        let table = Table::of(ctx);
+        let size = (field(k, SIZE) >> FIXNUM_SHIFT) as usize;
+        let link = field(k, LINK);
+        let link_depth = if link == FALSE { 0 } else { field(link, DEPTH) };
+        let chunk = field(k, CHUNK);
+        let frames = (chunk as i64 + OBJECT_DATA as i64) as *const u64;
+        let frame_bytes = |offset: usize| {
+            let frame = table.lookup(*frames.add(offset / 8))?;
+            Some(8 * (frame.size + 1))
+        };
+        // Check the whole chain first: nothing is allocated for one the table cannot walk.
+        let mut offset = 0;
+        while offset < size {
+            let Some(bytes) = frame_bytes(offset) else {
+                return;
+            };
+            offset += bytes;
+        }
+        if offset != size {
+            return;
+        }
+        let mut first_end = size;
+        let mut first_link = link;
+        let mut last: Option<*mut u64> = None;
+        let (mut start, mut offset) = (0, 0);
+        while let Some(bytes) = frame_bytes(offset).filter(|_| offset < size) {
+            offset += bytes;
+            if offset - start < PIECE_SIZE as usize || offset == size {
+                continue;
+            }
+            let record = crate::object::allocate(ctx, 8 * (CONTINUATION_WORDS as usize + 1));
+            *record = header(HEADER_CONTINUATION, CONTINUATION_WORDS);
+            *record.add(1) = chunk;
+            *record.add(2) = fixnum(offset as i64);
+            *record.add(3) = fixnum((size - offset) as i64);
+            *record.add(4) = link;
+            *record.add(5) = fixnum((size - offset) as i64) + link_depth;
+            let tagged = record as u64 + TAG_OBJECT;
+            match last {
+                None => {
+                    first_end = offset;
+                    first_link = tagged;
+                }
+                Some(previous) => {
+                    *previous.add(3) = fixnum((offset - start) as i64);
+                    *previous.add(4) = tagged;
+                }
+            }
+            last = Some(record);
+            start = offset;
+        }
+        set_field(k, SIZE, fixnum(first_end as i64));
+        set_field(k, LINK, first_link);
+    }
+}
+
+/// Stores `value` at byte offset `offset` from the tagged value `v`.
+///
+/// # Safety
+/// `v` must be a heap value with a field at `offset`.
+unsafe fn set_field(v: u64, offset: i32, value: u64) {
+    unsafe { *((v as i64 + offset as i64) as *mut u64) = value }
+}

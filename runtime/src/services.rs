@@ -51,6 +51,9 @@ pub struct Services {
     /// errors naming `who` ([`crate::number::number_service`]).
     pub number:
         unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64, who: u64) -> u64,
+    /// Splits a freshly captured continuation into pieces of bounded size
+    /// ([`crate::continuation::split_service`]).
+    pub split_continuation: unsafe extern "sysv64" fn(ctx: *mut Context, k: u64),
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -67,6 +70,7 @@ pub const EQUAL_OFFSET: usize = offset_of!(Services, equal);
 pub const LIST_TO_VECTOR_OFFSET: usize = offset_of!(Services, list_to_vector);
 pub const APPEND_OFFSET: usize = offset_of!(Services, append);
 pub const NUMBER_OFFSET: usize = offset_of!(Services, number);
+pub const SPLIT_CONTINUATION_OFFSET: usize = offset_of!(Services, split_continuation);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -83,6 +87,7 @@ pub static STANDALONE: Services = Services {
     list_to_vector: crate::support::list_to_vector_service,
     append: crate::support::append_service,
     number: crate::number::number_service,
+    split_continuation: crate::continuation::split_service,
 };
 
 /// The `write` service, shared by both builds.
@@ -126,7 +131,8 @@ mod tests {
         assert_eq!(EQUAL_OFFSET, 64);
         assert_eq!(APPEND_OFFSET, 80);
         assert_eq!(NUMBER_OFFSET, 88);
-        assert_eq!(core::mem::size_of::<Services>(), 96);
+        assert_eq!(SPLIT_CONTINUATION_OFFSET, 96);
+        assert_eq!(core::mem::size_of::<Services>(), 104);
     }
 
     #[test]

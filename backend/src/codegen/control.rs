@@ -16,6 +16,7 @@ use ir::lang::explicit_tails::ExprId;
 use ir::symbol::Symbol;
 use runtime::context as ctx;
 use runtime::continuation::{self as k, CONTINUATION_WORDS};
+use runtime::services as svc;
 use runtime::value::*;
 
 /// The shared entry points of this module, bound by [`Gen::control_stubs`].
@@ -221,6 +222,8 @@ impl Gen<'_> {
         self.a.mov(qword_ptr(rsp - 8), rdi)?;
         self.a.mov(rsi, rsp)?;
         self.capture()?;
+        // `rsp` is at the return address, 8 mod 16; the procedure stays above the service.
+        self.split_if_long(24)?;
         self.a.mov(rdi, qword_ptr(rsp - 8))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rsp, 8)?;
@@ -251,6 +254,8 @@ impl Gen<'_> {
         self.a.jb(self.stack_overflow)?;
         self.a.lea(rsi, qword_ptr(rsp + rax + SAVE_AREA))?;
         self.capture()?;
+        // The frame is 0 mod 16 and the save area 8.
+        self.split_if_long(8)?;
         // Move the frame up, from the highest word down (the two places may overlap).
         let mut copy = self.a.create_label();
         self.a.mov(rcx, qword_ptr(rsp + SAVE_FRAME_BYTES))?;
@@ -320,6 +325,31 @@ impl Gen<'_> {
         self.a.add(rdi, 8)?;
         self.a.shr(rcx, 3)?;
         self.a.rep().movsq()?;
+        Ok(())
+    }
+
+    /// After [`Gen::capture`]: if the continuation in `rax` holds more than a piece of frames,
+    /// has the runtime split it (`runtime::continuation::split_service`) so that reinstating
+    /// it copies a bounded amount. `pad` realigns `rsp` for the call. Keeps `rax`; clobbers
+    /// every other scratch and argument register.
+    fn split_if_long(&mut self, pad: i32) -> Result<(), CompileError> {
+        let mut short = self.a.create_label();
+        self.a.cmp(
+            qword_ptr(rax + k::SIZE),
+            fixnum(k::PIECE_SIZE as i64) as i32,
+        )?;
+        self.a.jbe(short)?;
+        self.a.sub(rsp, pad)?;
+        self.a.mov(rdi, r15)?;
+        self.a.mov(rsi, rax)?;
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a
+            .call(qword_ptr(rax + svc::SPLIT_CONTINUATION_OFFSET as i32))?;
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
+        self.a.add(rsp, pad)?;
+        self.a.mov(rax, self.ctx_field(ctx::CONT_LINK))?;
+        self.bind(&mut short)?;
         Ok(())
     }
 

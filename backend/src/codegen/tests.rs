@@ -50,18 +50,18 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 000000000000043Fh
+            jne short 0000000000000493h
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb short 0000000000000445h
+            jb short 0000000000000499h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             mov r10d,8
             test al,7
-            jne short 000000000000041Ah
+            jne short 000000000000046Eh
             add rax,r10
-            jo short 0000000000000417h
+            jo short 000000000000046Bh
             add rsp,48h
             ret
             sub rax,r10
@@ -74,12 +74,12 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
-            jmp short 0000000000000412h
+            jmp short 0000000000000466h
             shl rsi,3
-            jmp short 0000000000000456h
+            jmp short 00000000000004AAh
             mov eax,48h
-            lea r10,[3F4h]
-            jmp 00000000000001B8h
+            lea r10,[448h]
+            jmp 00000000000001E2h
             mov rcx,rsi
             mov esi,3
             lea rdx,[r15+0EBh]
@@ -98,10 +98,10 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 0000000000000460h
+            jne short 00000000000004B4h
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb short 0000000000000466h
+            jb short 00000000000004BAh
             mov [rsp+50h],rdx
             mov [rsp+48h],rcx
             mov [rsp+40h],rdi
@@ -109,7 +109,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 0000000000000477h
+            jne short 00000000000004CBh
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -119,23 +119,23 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 0000000000000489h
+            jne short 00000000000004DDh
             lea rax,[rsi-4]
             test rax,rax
-            jle short 0000000000000459h
+            jle short 00000000000004ADh
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 0000000000000447h
+            jne short 000000000000049Bh
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 000000000000049Bh
+            jmp short 00000000000004EFh
             mov eax,58h
-            lea r10,[3F4h]
-            jmp 00000000000001B8h
+            lea r10,[448h]
+            jmp 00000000000001E2h
             mov rcx,rdi
             mov esi,4
             mov edx,6

@@ -1,4 +1,5 @@
-//! Runs the benchmark programs (`bench/programs/*.sps`: fib(35), tak(18,12,6) 1000 times, a 500M-iteration loop) with
+//! Runs the benchmark programs (every `bench/programs/*.sps`: fib(35), tak(18,12,6) 1000 times,
+//! a 500M-iteration loop, ctak and fibc (call/cc), deep recursion over a million-element list) with
 //! `loko --program` and, when Chez Scheme is installed as `scheme`, the same files with
 //! `scheme --program`, and prints the times and the ratio (and any difference in output). Each measurement is the best of three runs of a fresh process, so start-up is
 //! included for both systems.
@@ -41,8 +42,17 @@ fn main() {
     if !chez {
         println!("(Chez Scheme is not installed as `scheme`: loko's times only)");
     }
-    for name in ["fib", "tak", "loop"] {
-        let sps = dir.join(format!("{name}.sps"));
+    let mut programs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .map(|entries| entries.filter_map(|e| Some(e.ok()?.path())).collect())
+        .unwrap_or_default();
+    programs.retain(|p| p.extension().is_some_and(|e| e == "sps"));
+    programs.sort();
+    for sps in programs {
+        let name = sps
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         let Some((loko_time, loko_out)) = best_of_three(&mut || {
             let mut c = Command::new(&loko);
             c.arg("--program").arg(&sps);
