@@ -225,6 +225,57 @@
           (else (let ((n (abs (car ns))))
                   (loop (* (quotient l (gcd l n)) n) (cdr ns)))))))
 
+;; R6RS div and mod: x = y (div x y) + (mod x y) with 0 <= (mod x y) < |y|; div0 and mod0
+;; center the remainder instead: -|y|/2 <= (mod0 x y) < |y|/2.
+(define (div x y)
+  ($check-number 'div x)
+  ($check-number 'div y)
+  (if (and (exact-integer? x) (exact-integer? y))
+      (let ((q (quotient x y)) (r (remainder x y)))
+        (if (< r 0) (if (> y 0) (- q 1) (+ q 1)) q))
+      (if (> y 0) (floor (/ x y)) (ceiling (/ x y)))))
+
+(define (mod x y) (- x (* (div x y) y)))
+
+(define (div-and-mod x y)
+  (let ((d (div x y)))
+    (values d (- x (* d y)))))
+
+(define (div0 x y)
+  (let* ((d (div x y)) (m (- x (* d y))))
+    (cond ((< m (/ (abs y) 2)) d)
+          ((> y 0) (+ d 1))
+          (else (- d 1)))))
+
+(define (mod0 x y) (- x (* (div0 x y) y)))
+
+(define (div0-and-mod0 x y)
+  (let ((d (div0 x y)))
+    (values d (- x (* d y)))))
+
+;; The largest s with s^2 <= n, and n - s^2. The flonum square root gives a start within a few
+;; units when n is below the double range; beyond it Newton's iteration starts from n.
+(define (exact-integer-sqrt n)
+  (unless (and (exact-integer? n) (>= n 0))
+    (assertion-violation 'exact-integer-sqrt "not a non-negative exact integer" n))
+  (let* ((root (sqrt n))
+         (start (if (and (inexact? root) (finite? root)) (exact (floor root)) n))
+         (s (if (exact? root)
+                root
+                (let newton ((x start))
+                  (let ((y (quotient (+ x (quotient n x)) 2)))
+                    (if (>= y x)
+                        (let adjust ((x x))
+                          (cond ((> (* x x) n) (adjust (- x 1)))
+                                ((<= (* (+ x 1) (+ x 1)) n) (adjust (+ x 1)))
+                                (else x)))
+                        (newton y)))))))
+    (values s (- n (* s s)))))
+
+(define (integer-valued? x) (integer? x))
+(define (rational-valued? x) (rational? x))
+(define (real-valued? x) (real? x))
+
 ;;; Booleans, symbols and characters.
 
 (define (boolean=? a b . rest)

@@ -34,3 +34,4 @@
 (show (* 1.0 (expt 10 25)))
 (show (inexact (/ (expt 10 30) 3)))
 (show (list (quotient 7.0 2) (remainder -7.0 2) (modulo -7.0 2)))
+(show (list (- 0.0) (- 0 0.0) (- 2.5) (- 1/2)))

@@ -212,8 +212,11 @@ impl Gen<'_> {
     }
 
     /// `+`, `-`, `*` over `ops`: fixnum steps inline, anything else through the service. One
-    /// operand means `(+ 0 x)`, `(- 0 x)`, `(* 1 x)`.
+    /// operand means `(+ 0 x)`, `(* 1 x)`, or a negation.
     pub fn add_sub_mul(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        if name.as_str() == "-" && ops.len() == 1 {
+            return self.negate(name, ops[0]);
+        }
         let (op, unit) = match name.as_str() {
             "+" => (NumberOp::Add, 0),
             "-" => (NumberOp::Subtract, 0),
@@ -258,6 +261,20 @@ impl Gen<'_> {
             acc = None;
         }
         Ok(())
+    }
+
+    /// `(- x)`: `neg` for a fixnum; the service for anything else, and for the most negative
+    /// fixnum, which `neg` leaves as it is (so `rax` still holds the operand). A separate
+    /// operation from `(- 0 x)`, which is `0.0` for `x = 0.0` where `(- x)` is `-0.0`.
+    fn negate(&mut self, name: Symbol, operand: Operand) -> Result<(), CompileError> {
+        self.load(Reg::Rax, operand)?;
+        let mut done = self.a.create_label();
+        let (slow, _) = self.slow_path(NumberOp::Negate, name, None, Resume::At(done));
+        self.a.test(al, 7)?;
+        self.a.jnz(slow)?;
+        self.a.neg(rax)?;
+        self.a.jo(slow)?;
+        self.bind(&mut done)
     }
 
     /// `/` over `ops`, always through the service (one operand means `(/ 1 x)`).

@@ -1,5 +1,6 @@
 //! Runs the benchmark programs (every `bench/programs/*.sps`: fib(35), tak(18,12,6) 1000 times,
-//! a 500M-iteration loop, ctak and fibc (call/cc), deep recursion over a million-element list) with
+//! a 500M-iteration loop, ctak and fibc (call/cc), deep recursion over a million-element list,
+//! fib(30) on flonums, factorial of 2000 100 times with bignums) with
 //! `loko --program` and, when Chez Scheme is installed as `scheme`, the same files with
 //! `scheme --program`, and prints the times and the ratio (and any difference in output). Each measurement is the best of three runs of a fresh process, so start-up is
 //! included for both systems.

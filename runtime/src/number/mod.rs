@@ -243,7 +243,10 @@ impl Cx {
                 Expt => self.expt(a, b),
                 NumberToString => text::number_to_string(self, a, b),
                 StringToNumber => text::string_to_number(self, a, b),
-                Negate => self.arithmetic(Subtract, fixnum(0), a),
+                Negate => match self.number(a) {
+                    Kind::Flonum => make_flonum(self.ctx, -flonum_value(a)),
+                    _ => self.arithmetic(Subtract, fixnum(0), a),
+                },
                 IsZero => match self.number(a) {
                     Kind::Flonum => boolean(flonum_value(a) == 0.0),
                     _ => boolean(a == fixnum(0)),

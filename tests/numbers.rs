@@ -1,0 +1,157 @@
+//! The run-time numeric tower against an independent oracle: random exact integers (around the
+//! fixnum boundary, and up to a few hundred bits) combined by every arithmetic operation in a
+//! generated Scheme program, whose output `loko --program` and a compiled executable must
+//! match the results `num-bigint`/`num-rational` compute (the compile-time tower, `ir::number`,
+//! prints them). Seeded, so a failure reproduces.
+
+#[path = "../ir/tests/prng/mod.rs"]
+mod prng;
+
+use ir::number::Number;
+use num_bigint::{BigInt, Sign};
+use num_rational::BigRational;
+use num_traits::{Signed, Zero};
+use prng::Rng;
+use std::fmt::Write;
+use std::process::Command;
+
+/// A random exact integer: small, near a fixnum limit (±2^60) or a limb boundary (2^64), or
+/// large, with a random sign.
+fn integer(rng: &mut Rng) -> BigInt {
+    let magnitude = match rng.below(6) {
+        0 => BigInt::from(rng.below(1000)),
+        1 => (BigInt::from(1) << 60) + BigInt::from(rng.below(5)) - 2,
+        2 => (BigInt::from(1) << 64) + BigInt::from(rng.below(5)) - 2,
+        _ => {
+            let limbs: Vec<u32> = (0..1 + rng.below(10)).map(|_| rng.next() as u32).collect();
+            BigInt::from_slice(Sign::Plus, &limbs)
+        }
+    };
+    if rng.below(2) == 0 {
+        -magnitude
+    } else {
+        magnitude
+    }
+}
+
+fn truncated_modulo(a: &BigInt, b: &BigInt) -> BigInt {
+    let r = a % b;
+    if !r.is_zero() && r.is_negative() != b.is_negative() {
+        r + b
+    } else {
+        r
+    }
+}
+
+fn boolean(b: bool) -> String {
+    if b { "#t" } else { "#f" }.to_owned()
+}
+
+/// One `(write EXPR)` line of the program and the text it must print.
+fn case(rng: &mut Rng) -> (String, String) {
+    let (a, b) = (integer(rng), integer(rng));
+    let show = |n: &BigInt| Number::integer(n.clone()).to_string();
+    let nonzero_b = if b.is_zero() {
+        BigInt::from(7)
+    } else {
+        b.clone()
+    };
+    let (sa, sb, snz) = (show(&a), show(&b), show(&nonzero_b));
+    match rng.below(14) {
+        0 => (format!("(+ {sa} {sb})"), show(&(&a + &b))),
+        1 => (format!("(- {sa} {sb})"), show(&(&a - &b))),
+        2 => (format!("(* {sa} {sb})"), show(&(&a * &b))),
+        3 => (format!("(quotient {sa} {snz})"), show(&(&a / &nonzero_b))),
+        4 => (format!("(remainder {sa} {snz})"), show(&(&a % &nonzero_b))),
+        5 => (
+            format!("(modulo {sa} {snz})"),
+            show(&truncated_modulo(&a, &nonzero_b)),
+        ),
+        6 => (
+            format!("(/ {sa} {snz})"),
+            Number::rational(BigRational::new(a.clone(), nonzero_b.clone())).to_string(),
+        ),
+        7 => (
+            format!("(list (< {sa} {sb}) (= {sa} {sb}) (>= {sa} {sb}))"),
+            format!(
+                "({} {} {})",
+                boolean(a < b),
+                boolean(a == b),
+                boolean(a >= b)
+            ),
+        ),
+        8 => (
+            format!("(number->string {sa} 16)"),
+            format!("\"{}\"", a.to_str_radix(16)),
+        ),
+        9 => (
+            format!("(inexact {sa})"),
+            Number::Flonum(Number::integer(a.clone()).to_f64()).to_string(),
+        ),
+        10 => {
+            let r = BigRational::new(a.clone(), nonzero_b.clone());
+            (
+                format!("(inexact (/ {sa} {snz}))"),
+                Number::Flonum(Number::rational(r).to_f64()).to_string(),
+            )
+        }
+        11 => {
+            let k = rng.below(6) as u32;
+            (format!("(expt {sa} {k})"), show(&a.pow(k)))
+        }
+        12 => (format!("(sqrt (* {sa} {sa}))"), show(&a.abs())),
+        _ => (
+            format!("(string->number (number->string (* {sa} {sb}) 16) 16)"),
+            show(&(&a * &b)),
+        ),
+    }
+}
+
+#[test]
+fn random_exact_arithmetic_matches_the_compile_time_tower() {
+    let mut rng = Rng::new(0x010c_0b19);
+    let (mut program, mut expected) = ("(import (rnrs))\n".to_owned(), String::new());
+    for _ in 0..2000 {
+        let (expr, result) = case(&mut rng);
+        let _ = writeln!(program, "(write {expr}) (newline)");
+        let _ = writeln!(expected, "{result}");
+    }
+    let dir = std::env::temp_dir().join(format!("loko-numbers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary directory");
+    let source = dir.join("numbers.sps");
+    std::fs::write(&source, &program).expect("the program is written");
+    let executable = dir.join("numbers");
+    let loko = env!("CARGO_BIN_EXE_loko");
+    let compiled = Command::new(loko)
+        .args([
+            "--compile".as_ref(),
+            source.as_os_str(),
+            "--output".as_ref(),
+        ])
+        .arg(&executable)
+        .output()
+        .expect("loko runs");
+    assert!(compiled.status.success(), "{compiled:?}");
+    for output in [
+        Command::new(loko).arg("--program").arg(&source).output(),
+        Command::new(&executable).output(),
+    ] {
+        let output = output.expect("the program runs");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        for (i, (got, want)) in stdout.lines().zip(expected.lines()).enumerate() {
+            assert_eq!(
+                got,
+                want,
+                "line {}: {}",
+                i + 1,
+                program.lines().nth(i + 1).unwrap_or("")
+            );
+        }
+        assert_eq!(
+            stdout.lines().count(),
+            expected.lines().count(),
+            "{output:?}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

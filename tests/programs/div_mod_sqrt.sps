@@ -1,0 +1,11 @@
+(import (rnrs))
+;; R6RS div, mod, div0, mod0 on exact integers, rationals and flonums; exact-integer-sqrt.
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(for-each (lambda (p) (show (div (car p) (cdr p)) (mod (car p) (cdr p)) (div0 (car p) (cdr p)) (mod0 (car p) (cdr p))))
+  (list (cons 123 10) (cons 123 -10) (cons -123 10) (cons -123 -10) (cons 15 10) (cons -15 10) (cons 25 10) (cons 5/2 1/3) (cons 123.5 10) (cons (expt 10 30) -7)))
+(call-with-values (lambda () (exact-integer-sqrt 17)) show)
+(call-with-values (lambda () (exact-integer-sqrt (expt 10 40))) show)
+(call-with-values (lambda () (exact-integer-sqrt (+ 5 (expt 7 800)))) (lambda (s r) (show (<= (* s s) (+ 5 (expt 7 800)) (* (+ s 1) (+ s 1))) r)))
+(call-with-values (lambda () (exact-integer-sqrt 0)) show)
+(call-with-values (lambda () (div-and-mod -7 2)) show)
+(show (integer-valued? 2.0) (real-valued? 1/2))
