@@ -386,8 +386,8 @@ impl Gen<'_> {
         self.bind(&mut done)
     }
 
-    /// A predicate or conversion that is #t (or the operand itself) for a fixnum and asks the
-    /// service otherwise: `number?`, `integer?`, `zero?`...
+    /// A predicate or conversion whose result for a fixnum is known (#t, #f or the fixnum
+    /// itself) and which asks the service otherwise: `number?`, `integer?`, `zero?`, `floor`...
     pub fn fixnum_or_service(
         &mut self,
         name: Symbol,
@@ -406,8 +406,13 @@ impl Gen<'_> {
                 self.a.mov(r11d, TRUE as u32)?;
                 self.a.cmove(eax, r11d)?;
             }
+            // Conversions that leave an exact integer as it is.
             NumberOp::Exact | NumberOp::Floor | NumberOp::Ceiling | NumberOp::Round => {}
             NumberOp::Truncate | NumberOp::Numerator => {}
+            // Predicates false of every fixnum.
+            NumberOp::IsNan | NumberOp::IsInfinite | NumberOp::IsInexact | NumberOp::IsFlonum => {
+                self.a.mov(eax, FALSE as u32)?
+            }
             _ => self.a.mov(eax, TRUE as u32)?,
         }
         self.bind(&mut done)

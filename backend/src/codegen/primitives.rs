@@ -123,7 +123,8 @@ impl Gen<'_> {
             "zero?" => self.fixnum_or_service(who, NumberOp::IsZero, ops[0])?,
             "quotient" | "remainder" | "modulo" => self.integer_division(who, ops)?,
             "exact" | "inexact->exact" | "floor" | "ceiling" | "round" | "truncate"
-            | "numerator" => {
+            | "numerator" | "exact?" | "inexact?" | "exact-integer?" | "nan?" | "infinite?"
+            | "finite?" | "flonum?" => {
                 let op = service_primitive(name.as_str()).unwrap_or(NumberOp::Exact);
                 self.fixnum_or_service(who, op, ops[0])?
             }
