@@ -147,12 +147,21 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("newline", Between(0, 1)),
     prim("exit", Between(0, 1)),
     prim("command-line", Exactly(0)),
-    prim("error", AtLeast(2)),
-    prim("assertion-violation", AtLeast(2)),
+    // Internal: `display` (`write` when the flag is true) to stderr, for the report of an
+    // uncaught exception (stdlib/exceptions.scm).
+    prim("$print-to-stderr", Exactly(2)),
     // Internal: the boxes that convert_assignments makes for assigned variables.
     prim("$box", Exactly(1)),
     prim("$unbox", Exactly(1)),
     prim("$set-box!", Exactly(2)),
+    // Internal: records (runtime/src/value.rs has the layout), for stdlib/records.scm, which
+    // checks the types; `$record-ref` and `$record-set!` take a checked field index.
+    prim("$record?", Exactly(1)),
+    prim("$record", AtLeast(1)),
+    prim("$make-record", Exactly(2)),
+    prim("$record-rtd", Exactly(1)),
+    prim("$record-ref", Exactly(2)),
+    prim("$record-set!", Exactly(3)),
 ];
 
 /// The primitive named `name`, if there is one.

@@ -40,6 +40,10 @@ pub struct Context {
     pub stack_depth_limit: u64,
     /// The lowest address `apply` may spread arguments down to (the segment's limit is higher).
     pub stack_floor: u64,
+    /// The address of the image's common error exit once the program runs (0 before): errors
+    /// found by the runtime's services jump there too (`crate::error::raise`), so they become
+    /// conditions like the generated code's own.
+    pub error_exit: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -55,6 +59,7 @@ pub const CODE_START: i32 = offset_of!(Context, code_start) as i32;
 pub const CONT_LINK: i32 = offset_of!(Context, cont_link) as i32;
 pub const STACK_DEPTH_LIMIT: i32 = offset_of!(Context, stack_depth_limit) as i32;
 pub const STACK_FLOOR: i32 = offset_of!(Context, stack_floor) as i32;
+pub const ERROR_EXIT: i32 = offset_of!(Context, error_exit) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

@@ -3,18 +3,25 @@
 //! (on the Scheme stack, which is large). Cycles are not detected yet.
 
 use crate::context::Context;
-use crate::object::{field, header_of, string_chars, tag};
+use crate::object::{field, header_of, is_object, string_chars, tag};
 use crate::services::Services;
 use crate::value::*;
 
-/// The `print` service: `display`s `value` (or `write`s it when `write` is non-zero) to stdout.
+/// A flag of the `print` service: `write` rather than `display`.
+pub const PRINT_WRITE: u64 = 1;
+/// A flag of the `print` service: to stderr rather than stdout.
+pub const PRINT_TO_STDERR: u64 = 2;
+
+/// The `print` service: `display`s `value` (or `write`s it with [`PRINT_WRITE`]) to stdout
+/// (stderr with [`PRINT_TO_STDERR`]).
 ///
 /// # Safety
 /// `ctx` must be the running program's context and `value` a valid value.
-pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, write: u64) -> u64 {
+pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, flags: u64) -> u64 {
     let services = unsafe { &*(*ctx).services };
-    let mut out = Output::new(ctx, services, 1);
-    unsafe { print(&mut out, value, write != 0) };
+    let fd = if flags & PRINT_TO_STDERR != 0 { 2 } else { 1 };
+    let mut out = Output::new(ctx, services, fd);
+    unsafe { print(&mut out, value, flags & PRINT_WRITE != 0) };
     out.flush();
     VOID
 }
@@ -264,8 +271,36 @@ unsafe fn print_object(out: &mut Output<'_>, v: u64, write: bool) {
         HEADER_FLONUM | HEADER_BIGNUM | HEADER_RATNUM => unsafe {
             crate::number::text::write_number(out.ctx, v, 10, &mut |b| out.bytes(&[b]))
         },
+        HEADER_RECORD => unsafe { print_record(out, v) },
         _ => out.text("#<object>"),
     }
+}
+
+/// `#<record NAME>`, NAME being the record type's; `#<record-type NAME>` for a record-type
+/// descriptor (a record whose type is the descriptors' type, the one record type that is its
+/// own type).
+unsafe fn print_record(out: &mut Output<'_>, v: u64) {
+    // SAFETY: `v` is a record: its descriptor is at OBJECT_DATA.
+    let rtd = unsafe { field(v, OBJECT_DATA) };
+    let is_record = |x: u64| is_object(x, HEADER_RECORD);
+    // SAFETY: checked to be a record before its descriptor is read.
+    let is_descriptor = is_record(rtd) && unsafe { field(rtd, OBJECT_DATA) } == rtd;
+    let (text, named) = if is_descriptor {
+        ("#<record-type", v)
+    } else {
+        ("#<record", rtd)
+    };
+    out.text(text);
+    // SAFETY: a record-type descriptor is a record whose field 0 is its name; the length
+    // check keeps a malformed one from being read past its end.
+    if is_record(named) && unsafe { header_of(named).1 } >= 2 {
+        let name = unsafe { field(named, RECORD_FIELDS) };
+        if is_object(name, HEADER_SYMBOL) {
+            out.text(" ");
+            unsafe { print(out, name, false) };
+        }
+    }
+    out.text(">");
 }
 
 #[cfg(test)]

@@ -66,6 +66,12 @@ pub const HEADER_BIGNUM: u64 = 0x5f;
 /// range 0x57..0x5f given to the numbers track, which holds only two `…111` bytes; no other
 /// track uses 0x67.
 pub const HEADER_RATNUM: u64 = 0x67;
+/// A record: the header (its length counts the words after it), then the record-type
+/// descriptor, then the fields; every word after the header is a Scheme value, so a collector
+/// scans a record as it scans a vector. A record-type descriptor is itself a record, whose
+/// field 0 is the type's name (a symbol): the printer shows `#<record NAME>` from it. The
+/// descriptors' layout is `stdlib/records.scm`'s.
+pub const HEADER_RECORD: u64 = 0x47;
 
 /// Byte offsets from a tagged pointer to its fields.
 pub const CAR: i32 = -1;
@@ -75,8 +81,11 @@ pub const CLOSURE_CODE: i32 = 6;
 /// The first free variable; the others follow, one word each.
 pub const CLOSURE_FREE: i32 = 14;
 pub const OBJECT_HEADER: i32 = -3;
-/// The first element of a vector, string, bytevector; a symbol's name; a box's value.
+/// The first element of a vector, string, bytevector; a symbol's name; a box's value; a
+/// record's type descriptor.
 pub const OBJECT_DATA: i32 = 5;
+/// A record's first field; the others follow, one word each.
+pub const RECORD_FIELDS: i32 = 13;
 
 /// The fixnum representing `n` (which must be in range).
 pub const fn fixnum(n: i64) -> u64 {

@@ -246,6 +246,31 @@ impl Data {
         })
     }
 
+    /// A static vector indexed by error kind number (`runtime::error::ErrorKind`): for each
+    /// kind, the pair `(message . has-irritant?)`, for `$raise-runtime-error`; `#f` at the
+    /// unused numbers. Returns the vector's offset.
+    pub fn error_table(&mut self) -> u64 {
+        use runtime::error::ErrorKind;
+        let len = ErrorKind::ALL
+            .iter()
+            .map(|&k| k as usize)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut entries = vec![Value::Immediate(FALSE); len];
+        for kind in ErrorKind::ALL {
+            let message = self.string(kind.message());
+            let flag = Value::Immediate(if kind.has_irritant() { TRUE } else { FALSE });
+            entries[kind as usize] = self.pair(message, flag);
+        }
+        let offset = self.words(1 + len);
+        self.set_word(offset, header(HEADER_VECTOR, len as u64));
+        for (i, entry) in entries.into_iter().enumerate() {
+            self.set(offset + 8 + 8 * i as u64, entry);
+        }
+        offset
+    }
+
     /// Finishes the data: the list of the image's symbols goes into the context block, so
     /// `string->symbol` at run time finds them.
     pub fn finish(mut self) -> (Vec<u8>, Vec<Reloc>) {

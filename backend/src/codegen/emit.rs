@@ -86,6 +86,11 @@ pub const ARG_REGS: [Reg; 4] = [Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9];
 pub const MV_MARKER_BYTE: i32 = 0xA9;
 pub const MV_MARKER_LEN: i32 = 5;
 
+/// The global holding the base library's procedure that turns a runtime error into a raised
+/// condition (`$raise-runtime-error` in stdlib/exceptions.scm, a global of the unit
+/// `(loko base)`).
+pub const RAISE_RUNTIME_ERROR: &str = "$base::$raise-runtime-error";
+
 /// Where a variable lives.
 #[derive(Clone, Copy, Debug)]
 pub enum Loc {
@@ -421,9 +426,51 @@ impl<'t> Gen<'t> {
         self.a.mov(ecx, FALSE as u32)?;
         let mut common = self.error_common;
         self.bind(&mut common)?;
-        // Error exits never return, so the frame below rsp need not be preserved; the
-        // service only needs an aligned stack.
+        self.raise_runtime_error()?;
+        Ok(())
+    }
+
+    /// The common error exit, jumped to with the kind in `esi`, `who` in `rdx` and the
+    /// irritant in `rcx`; it never returns. When the base library's [`RAISE_RUNTIME_ERROR`] is
+    /// defined, it is called with the kind (a fixnum), `who`, the irritant and the kind's
+    /// `(message . has-irritant?)` from the image's error table, and raises a condition.
+    /// Otherwise (IR programs), and when the heap is exhausted (Scheme code cannot allocate
+    /// there yet), the `error` service reports the error and exits.
+    ///
+    /// The exit never returns, and the frames of the segment are needed by no one (a
+    /// continuation that `guard` or a handler escapes to lives in the heap), so the Scheme
+    /// procedure runs on the emptied segment, below the underflow word: the frame table sees
+    /// its caller as a frame of one dead slot ending at the segment's top. That also gives a
+    /// stack overflow, reported from below the segment's limit, room to run the handlers.
+    fn raise_runtime_error(&mut self) -> Result<(), CompileError> {
+        let mut service = self.a.create_label();
         self.a.and(rsp, -16)?;
+        self.a.cmp(esi, ErrorKind::OutOfMemory as i32)?;
+        self.a.je(service)?;
+        let cell = self.data.global(Symbol::intern(RAISE_RUNTIME_ERROR)) as i32;
+        let table = self.data.error_table() as i32;
+        self.a.mov(rax, qword_ptr(r15 + cell))?;
+        self.a.mov(r10d, eax)?;
+        self.a.and(r10d, 7)?;
+        self.a.cmp(r10d, TAG_CLOSURE as i32)?;
+        self.a.jne(service)?;
+        self.a.mov(r8, rcx)?;
+        self.a.mov(rcx, rdx)?;
+        self.a.mov(r9, qword_ptr(r15 + rsi * 8 + (table + 8)))?;
+        self.a.lea(rdx, qword_ptr(rsi * 8))?;
+        self.a.mov(rdi, rax)?;
+        self.a.mov(esi, 4)?;
+        self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rsp, 16)?;
+        self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
+        self.return_point_for(FrameSite {
+            size: 1,
+            live: vec![0],
+        })?;
+        self.a.mov(esi, ErrorKind::RaiseReturned as u32)?;
+        self.a.mov(edx, FALSE as u32)?;
+        self.a.mov(ecx, FALSE as u32)?;
+        self.bind(&mut service)?;
         self.a.mov(rdi, r15)?;
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
@@ -455,6 +502,8 @@ impl<'t> Gen<'t> {
         self.a.mov(rdi, r15)?;
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
         self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
+        self.a.lea(rax, ptr(self.error_common))?;
+        self.a.mov(self.ctx_field(ctx::ERROR_EXIT), rax)?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
         self.a.lea(rax, ptr(self.control.underflow))?;

@@ -50,18 +50,18 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 0000000000000493h
+            jne short 00000000000004E4h
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb short 0000000000000499h
+            jb short 00000000000004EAh
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             mov r10d,8
             test al,7
-            jne short 000000000000046Eh
+            jne short 00000000000004BFh
             add rax,r10
-            jo short 000000000000046Bh
+            jo short 00000000000004BCh
             add rsp,48h
             ret
             sub rax,r10
@@ -69,20 +69,20 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov rcx,r10
             mov rdi,r15
             mov esi,0
-            lea r8,[r15+0BBh]
+            lea r8,[r15+7DBh]
             mov [r15+8],r14
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
-            jmp short 0000000000000466h
+            jmp short 00000000000004B7h
             shl rsi,3
-            jmp short 00000000000004AAh
+            jmp short 00000000000004FBh
             mov eax,48h
-            lea r10,[448h]
-            jmp 00000000000001E2h
+            lea r10,[499h]
+            jmp 0000000000000233h
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0EBh]
+            lea rdx,[r15+80Bh]
             jmp 000000000000004Dh
         "#]],
     );
@@ -98,10 +98,10 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 00000000000004B4h
+            jne short 0000000000000505h
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb short 00000000000004BAh
+            jb short 000000000000050Bh
             mov [rsp+50h],rdx
             mov [rsp+48h],rcx
             mov [rsp+40h],rdi
@@ -109,7 +109,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000004CBh
+            jne short 000000000000051Ch
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -119,23 +119,23 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000004DDh
+            jne short 000000000000052Eh
             lea rax,[rsi-4]
             test rax,rax
-            jle short 00000000000004ADh
+            jle short 00000000000004FEh
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 000000000000049Bh
+            jne short 00000000000004ECh
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 00000000000004EFh
+            jmp short 0000000000000540h
             mov eax,58h
-            lea r10,[448h]
-            jmp 00000000000001E2h
+            lea r10,[499h]
+            jmp 0000000000000233h
             mov rcx,rdi
             mov esi,4
             mov edx,6
@@ -146,7 +146,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0CBh]
+            lea rdx,[r15+7EBh]
             jmp 000000000000004Dh
         "#]],
     );
@@ -379,6 +379,7 @@ fn the_frame_table_lists_the_slots_allocated_at_each_call() {
         .map(|(_, size, live)| format!("{size} {live:?}\n"))
         .collect();
     expect![[r#"
+        1 []
         15 [0, 1, 2, 3, 4]
         15 [0, 1, 2, 3, 4, 9]
     "#]]

@@ -1,6 +1,7 @@
 //! The built-in base library: the core forms, the auxiliary keywords, the primitives, the
 //! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
-//! written in Scheme in `stdlib/base-procedures.scm`. Every standard library name (`(rnrs)`,
+//! written in Scheme in `stdlib/base-procedures.scm`, `records.scm`, `conditions.scm`,
+//! `exceptions.scm` and `promises.scm` (the macros of those topics are in their files too). Every standard library name (`(rnrs)`,
 //! `(scheme base)`, ...) currently exports all of it.
 //!
 //! The procedures' code is a unit of its own, [`UNIT_NAME`], the first of every expansion; its
@@ -12,6 +13,7 @@ use super::body::BodyKind;
 use super::expander::Expander;
 use super::library::Exports;
 use super::syntax::{ScopeSet, from_datum};
+use super::syntax_rules::{Native, Transformer};
 use ir::datum::Datums;
 use ir::lang::core_scheme::Tree;
 use ir::primitive::PRIMITIVES;
@@ -28,6 +30,22 @@ const STDLIB: &[(&str, &str)] = &[
     (
         "stdlib/base-procedures.scm",
         include_str!("../../../stdlib/base-procedures.scm"),
+    ),
+    (
+        "stdlib/records.scm",
+        include_str!("../../../stdlib/records.scm"),
+    ),
+    (
+        "stdlib/conditions.scm",
+        include_str!("../../../stdlib/conditions.scm"),
+    ),
+    (
+        "stdlib/exceptions.scm",
+        include_str!("../../../stdlib/exceptions.scm"),
+    ),
+    (
+        "stdlib/promises.scm",
+        include_str!("../../../stdlib/promises.scm"),
     ),
 ];
 
@@ -53,6 +71,9 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
 ];
 
 const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];
+
+/// The macros written in Rust, for the base library's own macros (internal names).
+const NATIVE_MACROS: &[(&str, Native)] = &[("$record-type-names", Native::RecordTypeNames)];
 
 /// Binds everything in a fresh scope, pushes the unit of the procedures' code, and returns what
 /// the base exports: every name so bound, except the helpers, whose names start with `$`.
@@ -85,6 +106,13 @@ pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
         } else {
             bind(ex, primitive.name, binding);
         }
+    }
+    for &(name, native) in NATIVE_MACROS {
+        let binding = ex
+            .bindings
+            .add(Binding::Macro(Rc::new(Transformer::Native(native))));
+        ex.bindings
+            .bind(Symbol::intern(name), scopes.clone(), binding);
     }
 
     let mut datums = Datums::new();

@@ -202,6 +202,9 @@ impl<'l> Expander<'l> {
             Transformer::IdentifierSyntax { reference, assign } => {
                 self.apply_identifier_syntax(reference, assign.as_deref(), name, form, scope, span)?
             }
+            Transformer::Native(native) => native
+                .apply(form)
+                .map_err(|d| self.error(d.span.or(span), d.message))?,
             Transformer::Procedure { .. } => {
                 return Err(self.error(
                     span,

@@ -51,10 +51,17 @@ const BUILTIN: &[&[&str]] = &[
     &["rnrs", "lists"],
     &["rnrs", "syntax-case"],
     &["rnrs", "programs"],
+    &["rnrs", "records", "procedural"],
+    &["rnrs", "records", "inspection"],
+    &["rnrs", "records", "syntactic"],
+    &["rnrs", "conditions"],
+    &["rnrs", "exceptions"],
+    &["rnrs", "r5rs"],
     &["scheme", "base"],
     &["scheme", "write"],
     &["scheme", "case-lambda"],
     &["scheme", "process-context"],
+    &["scheme", "lazy"],
     &["loko"],
 ];
 

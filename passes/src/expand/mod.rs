@@ -14,8 +14,11 @@
 //! Not yet: running `syntax-case` (procedural) transformers — such a macro can be defined and is
 //! reported when used ([`syntax_rules::Transformer::Procedure`] is where they slot in, with the
 //! `syntax`, `syntax-case`, `quasisyntax` and `with-syntax` forms still to add); separate phases
-//! (every import is visible at every phase); use-site scopes; `define-record-type`, `guard`,
-//! `delay` (it needs run-time support first).
+//! (every import is visible at every phase); use-site scopes.
+//!
+//! A few base-library macros need more than `syntax-rules` (making names from names, telling
+//! R6RS from R7RS `define-record-type`): [`records`] does that part in Rust, as a
+//! [`syntax_rules::Native`] transformer, and hands a fixed shape to `syntax-rules`.
 
 pub mod base;
 pub mod binding;
@@ -25,6 +28,7 @@ pub mod expr;
 pub mod library;
 pub mod loader;
 pub mod r7rs;
+pub mod records;
 pub mod scopes;
 pub mod syntax;
 pub mod syntax_rules;

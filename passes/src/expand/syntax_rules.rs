@@ -27,6 +27,26 @@ pub enum Transformer {
     Procedure {
         expression: Syntax,
     },
+    /// A transformer written in Rust: what `syntax-rules` cannot express for the base
+    /// library's own macros. Its output adds no identifiers of its own (only the input's, and
+    /// names made from them with their scopes), so it needs no scope of the use.
+    Native(Native),
+}
+
+/// The transformers written in Rust.
+#[derive(Clone, Copy, Debug)]
+pub enum Native {
+    /// `define-record-type`'s parsing and default names ([`super::records`]).
+    RecordTypeNames,
+}
+
+impl Native {
+    /// The expansion of the use `form`.
+    pub fn apply(self, form: &Syntax) -> Result<Syntax, Diagnostic> {
+        match self {
+            Native::RecordTypeNames => super::records::record_type_names(form),
+        }
+    }
 }
 
 /// A compiled `syntax-rules`.

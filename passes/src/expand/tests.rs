@@ -619,15 +619,162 @@ fn assert_reports_the_expression() {
     check(
         "(assert (pair? '(1)))",
         expect![[r#"
-        (program ((lambda (t.0)
-                    (if t.0
-                      t.0
-                      ((primitive assertion-violation)
-                       (quote assert)
-                       (quote "assertion failed")
-                       (quote (pair? '(1))))))
-                  ((primitive pair?) (quote (1)))))
-    "#]],
+            (program ((lambda (t.0)
+                        (if t.0
+                          t.0
+                          ((global $base::assertion-violation)
+                           (quote assert)
+                           (quote "assertion failed")
+                           (quote (pair? '(1))))))
+                      ((primitive pair?) (quote (1)))))
+        "#]],
+    );
+}
+
+#[test]
+fn define_record_type_r6rs_makes_default_names_over_the_procedural_layer() {
+    check(
+        "(define-record-type point (fields x (mutable y)))",
+        expect![[r#"
+            (program (begin (set-global! program::point
+                              ((global $base::make-record-type-descriptor)
+                               ((primitive string->symbol) (quote "point"))
+                               (quote #f)
+                               (quote #f)
+                               (quote #f)
+                               (quote #f)
+                               ((primitive vector) (quote (immutable x)) (quote (mutable y)))))
+                       (set-global! program::rcd
+                         ((global $base::$rtd-install-rcd!)
+                          (global program::point)
+                          ((global $base::make-record-constructor-descriptor)
+                           (global program::point)
+                           (quote #f)
+                           (quote #f))))
+                       (set-global! program::make-point
+                         ((global $base::record-constructor) (global program::rcd)))
+                       (set-global! program::point? ((global $base::record-predicate) (global program::point)))
+                       (set-global! program::point-x
+                         ((global $base::$record-accessor) (global program::point) (quote 0) (quote point-x)))
+                       (set-global! program::point-y
+                         ((global $base::$record-accessor)
+                          (global program::point)
+                          ((primitive +) (quote 0) (quote 1))
+                          (quote point-y)))
+                       (set-global! program::point-y-set!
+                         ((global $base::$record-mutator)
+                          (global program::point)
+                          ((primitive +) (quote 0) (quote 1))
+                          (quote point-y-set!)))))
+        "#]],
+    );
+}
+
+#[test]
+fn define_record_type_r7rs_passes_the_constructor_fields() {
+    check(
+        "(define-record-type <kons> (kons d) kons? (a kar set-kar!) (d kdr))",
+        expect![[r#"
+            (program (begin (set-global! program::<kons>
+                              ((global $base::make-record-type-descriptor)
+                               ((primitive string->symbol) (quote "kons"))
+                               (quote #f)
+                               (quote #f)
+                               (quote #f)
+                               (quote #f)
+                               ((primitive vector) (quote (mutable a)) (quote (immutable d)))))
+                       (set-global! program::rcd
+                         ((global $base::$rtd-install-rcd!)
+                          (global program::<kons>)
+                          ((global $base::make-record-constructor-descriptor)
+                           (global program::<kons>)
+                           (quote #f)
+                           (quote #f))))
+                       (set-global! program::kons
+                         ((global $base::$record-constructor/fields) (global program::rcd) (quote (d))))
+                       (set-global! program::kons? ((global $base::record-predicate) (global program::<kons>)))
+                       (set-global! program::kar
+                         ((global $base::$record-accessor) (global program::<kons>) (quote 0) (quote kar)))
+                       (set-global! program::set-kar!
+                         ((global $base::$record-mutator) (global program::<kons>) (quote 0) (quote set-kar!)))
+                       (set-global! program::kdr
+                         ((global $base::$record-accessor)
+                          (global program::<kons>)
+                          ((primitive +) (quote 0) (quote 1))
+                          (quote kdr)))))
+        "#]],
+    );
+}
+
+#[test]
+fn define_record_type_reports_malformed_clauses_at_the_clause() {
+    check(
+        "(define-record-type point (fields (bogus x)))",
+        expect![[r#"
+            main.sps:2:35: error: invalid define-record-type: expected a field: name, (immutable name [accessor]) or (mutable name [accessor modifier])
+            (define-record-type point (fields (bogus x)))
+                                              ^
+            main.sps:2:1: note: in the expansion of `define-record-type`
+            (define-record-type point (fields (bogus x)))
+            ^
+        "#]],
+    );
+    check(
+        "(define-record-type point (fields x) (fields y))",
+        expect![[r#"
+            main.sps:2:38: error: invalid define-record-type: more than one `fields` clause
+            (define-record-type point (fields x) (fields y))
+                                                 ^
+            main.sps:2:1: note: in the expansion of `define-record-type`
+            (define-record-type point (fields x) (fields y))
+            ^
+        "#]],
+    );
+    check(
+        "(define-record-type <p> (make-p z) p? (x p-x))",
+        expect![[r#"
+            main.sps:2:33: error: invalid define-record-type: `z` is not a field of the record type
+            (define-record-type <p> (make-p z) p? (x p-x))
+                                            ^
+            main.sps:2:1: note: in the expansion of `define-record-type`
+            (define-record-type <p> (make-p z) p? (x p-x))
+            ^
+        "#]],
+    );
+}
+
+#[test]
+fn guard_installs_a_handler_that_escapes_to_the_clauses() {
+    check(
+        "(guard (e ((symbol? e) e) (else 'other)) (raise 'oops))",
+        expect![[r#"
+            (program (((global $base::call/cc)
+                       (lambda (guard-k.0)
+                         ((global $base::with-exception-handler)
+                          (lambda (condition.1)
+                            (((global $base::call/cc)
+                              (lambda (handler-k.2)
+                                (guard-k.0 (lambda ()
+                                             ((lambda (e.3) (if ((primitive symbol?) e.3) e.3 (quote other)))
+                                              condition.1)))))))
+                          (lambda ()
+                            ((primitive call-with-values)
+                             (lambda () ((global $base::raise) (quote oops)))
+                             (lambda args.4
+                               (guard-k.0 (lambda () ((primitive apply) (primitive values) args.4)))))))))))
+        "#]],
+    );
+}
+
+#[test]
+fn delay_is_a_promise_of_a_thunk() {
+    check(
+        "(delay (+ 1 2))",
+        expect![[r#"
+            (program ((global $base::$make-promise)
+                      (quote #f)
+                      (lambda () ((global $base::$make-promise) (quote #t) ((primitive +) (quote 1) (quote 2))))))
+        "#]],
     );
 }
 
