@@ -216,7 +216,14 @@
   ($check-rtd 'record-predicate rtd)
   (if ($rtd-sealed? rtd)
       (lambda (x) (and ($record? x) (eq? ($record-rtd x) rtd)))
-      (lambda (x) (and ($record? x) (or (eq? ($record-rtd x) rtd) ($record-of? x rtd))))))
+      (lambda (x) ($instance? x rtd))))
+
+;; Whether `x` is a record of type `rtd` or below, the exact type tested first. Written
+;; with `if` alone: `or` binds a variable, and a `let` still costs a closure here.
+(define ($instance? x rtd)
+  (if ($record? x)
+      (if (eq? ($record-rtd x) rtd) #t ($record-of? x rtd))
+      #f))
 
 ;; The index in the record of field `k` of `rtd`'s own fields, checked.
 (define ($own-field-index who rtd k)
@@ -234,19 +241,24 @@
 
 (define ($record-accessor rtd k who)
   (let ((i ($own-field-index 'record-accessor rtd k)))
+    ;; The exact type is tested inline; a subtype, or an error, takes the call.
     (lambda (r)
-      (if (and ($record? r) (or (eq? ($record-rtd r) rtd) ($record-of? r rtd)))
+      (if (if ($record? r) (eq? ($record-rtd r) rtd) #f)
           ($record-ref r i)
-          (assertion-violation who "wrong type argument" r)))))
+          (if ($instance? r rtd)
+              ($record-ref r i)
+              (assertion-violation who "wrong type argument" r))))))
 
 (define ($record-mutator rtd k who)
   (let ((i ($own-field-index 'record-mutator rtd k)))
     (unless (eq? (car (vector-ref ($rtd-fields rtd) k)) 'mutable)
       (assertion-violation 'record-mutator "the field is immutable" k))
     (lambda (r value)
-      (if (and ($record? r) (or (eq? ($record-rtd r) rtd) ($record-of? r rtd)))
+      (if (if ($record? r) (eq? ($record-rtd r) rtd) #f)
           ($record-set! r i value)
-          (assertion-violation who "wrong type argument" r)))))
+          (if ($instance? r rtd)
+              ($record-set! r i value)
+              (assertion-violation who "wrong type argument" r))))))
 
 (define (record-accessor rtd k)
   ($own-field-index 'record-accessor rtd k)

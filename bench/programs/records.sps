@@ -1,0 +1,21 @@
+(import (rnrs))
+;; Record accessors, mutators and predicates in a loop, then allocation of short-lived
+;; records through a constructor: define-record-type's procedures as ordinary calls.
+(define-record-type point (fields (mutable x) y))
+(define-record-type point3 (parent point) (fields z))
+(define (accumulate n)
+  (let ((p (make-point 0 1)))
+    (let loop ((i 0))
+      (if (= i n)
+          (point-x p)
+          (begin (point-x-set! p (+ (point-x p) (point-y p))) (loop (+ i 1)))))))
+(define (allocate n)
+  (let loop ((i 0) (sum 0))
+    (if (= i n)
+        sum
+        (let ((q (make-point3 i 1 2)))
+          (loop (+ i 1) (if (point? q) (+ sum (point-y q) (point3-z q)) sum))))))
+(write (accumulate 20000000))
+(newline)
+(write (allocate 2000000))
+(newline)
