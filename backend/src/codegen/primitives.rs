@@ -182,16 +182,7 @@ impl Gen<'_> {
             }
 
             // ---- Vectors.
-            "vector" => {
-                self.allocate(Reg::R11, 8 + 8 * n as i32)?;
-                self.a.mov(r10, header(HEADER_VECTOR, n as u64))?;
-                self.a.mov(qword_ptr(r11), r10)?;
-                for (i, &op) in ops.iter().enumerate() {
-                    self.load(Reg::R10, op)?;
-                    self.a.mov(qword_ptr(r11 + (8 + 8 * i as i32)), r10)?;
-                }
-                self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
-            }
+            "vector" => self.object_of_words(HEADER_VECTOR, ops)?,
             "make-vector" => {
                 self.load(Reg::Rax, ops[0])?;
                 match ops.get(1) {
@@ -409,16 +400,7 @@ impl Gen<'_> {
 
             // ---- Records (internal: stdlib/records.scm checks types and indexes).
             "$record?" => self.object_test(ops[0], HEADER_RECORD)?,
-            "$record" => {
-                self.allocate(Reg::R11, 8 + 8 * n as i32)?;
-                self.a.mov(r10, header(HEADER_RECORD, n as u64))?;
-                self.a.mov(qword_ptr(r11), r10)?;
-                for (i, &op) in ops.iter().enumerate() {
-                    self.load(Reg::R10, op)?;
-                    self.a.mov(qword_ptr(r11 + (8 + 8 * i as i32)), r10)?;
-                }
-                self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
-            }
+            "$record" => self.object_of_words(HEADER_RECORD, ops)?,
             "$make-record" => {
                 // (rtd field-count): the fields start out unspecified.
                 self.load(Reg::Rax, ops[1])?;
@@ -457,6 +439,21 @@ impl Gen<'_> {
                 )));
             }
         }
+        Ok(())
+    }
+
+    /// A new object of type `kind` whose words are the operands' values (a vector; a record,
+    /// its type descriptor first).
+    fn object_of_words(&mut self, kind: u64, ops: &[Operand]) -> Result<(), CompileError> {
+        let n = ops.len();
+        self.allocate(Reg::R11, 8 + 8 * n as i32)?;
+        self.a.mov(r10, header(kind, n as u64))?;
+        self.a.mov(qword_ptr(r11), r10)?;
+        for (i, &op) in ops.iter().enumerate() {
+            self.load(Reg::R10, op)?;
+            self.a.mov(qword_ptr(r11 + (8 + 8 * i as i32)), r10)?;
+        }
+        self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
         Ok(())
     }
 
