@@ -1,5 +1,6 @@
 //! The run-time numeric tower against an independent oracle: random exact integers (around the
-//! fixnum boundary, and up to a few hundred bits) combined by every arithmetic operation in a
+//! fixnum boundary, and up to a few hundred bits) and doubles (any bit pattern) combined by the
+//! arithmetic operations in a
 //! generated Scheme program, whose output `loko --program` and a compiled executable must
 //! match the results `num-bigint`/`num-rational` compute (the compile-time tower, `ir::number`,
 //! prints them). Seeded, so a failure reproduces.
@@ -47,8 +48,45 @@ fn boolean(b: bool) -> String {
     if b { "#t" } else { "#f" }.to_owned()
 }
 
+/// A random finite double: any bit pattern (so subnormals and huge values too), or a small
+/// integer-valued one.
+fn double(rng: &mut Rng) -> f64 {
+    loop {
+        let x = if rng.below(3) == 0 {
+            rng.below(100) as f64 - 50.0
+        } else {
+            f64::from_bits(rng.next())
+        };
+        if x.is_finite() {
+            return x;
+        }
+    }
+}
+
+/// A case of flonum arithmetic (inline in generated code, or mixed with a fixnum).
+fn flonum_case(rng: &mut Rng) -> (String, String) {
+    let (x, y) = (double(rng), double(rng));
+    let n = rng.below(2000) as i64 - 1000;
+    let show = |x: f64| Number::Flonum(x).to_string();
+    let (sx, sy) = (show(x), show(y));
+    match rng.below(6) {
+        0 => (format!("(+ {sx} {sy})"), show(x + y)),
+        1 => (format!("(- {sx} {n})"), show(x - n as f64)),
+        2 => (format!("(* {n} {sy})"), show(n as f64 * y)),
+        3 => (format!("(/ {sx} {sy})"), show(x / y)),
+        4 => (
+            format!("(list (< {sx} {sy}) (= {sx} {sx}) (>= {sx} {sy}))"),
+            format!("({} #t {})", boolean(x < y), boolean(x >= y)),
+        ),
+        _ => (format!("(string->number (number->string {sx}))"), show(x)),
+    }
+}
+
 /// One `(write EXPR)` line of the program and the text it must print.
 fn case(rng: &mut Rng) -> (String, String) {
+    if rng.below(5) == 0 {
+        return flonum_case(rng);
+    }
     let (a, b) = (integer(rng), integer(rng));
     let show = |n: &BigInt| Number::integer(n.clone()).to_string();
     let nonzero_b = if b.is_zero() {
@@ -108,7 +146,7 @@ fn case(rng: &mut Rng) -> (String, String) {
 }
 
 #[test]
-fn random_exact_arithmetic_matches_the_compile_time_tower() {
+fn random_arithmetic_matches_the_compile_time_tower() {
     let mut rng = Rng::new(0x010c_0b19);
     let (mut program, mut expected) = ("(import (rnrs))\n".to_owned(), String::new());
     for _ in 0..2000 {

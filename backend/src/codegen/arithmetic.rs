@@ -22,7 +22,8 @@ use runtime::number::NumberOp;
 use runtime::services as svc;
 use runtime::value::*;
 
-/// What a slow path does before calling the service, to recover the operands in `rax`, `r10`.
+/// What a slow path does after a fixnum overflow before calling the service, to recover the
+/// operands in `rax`, `r10`. Overflows enter here, past the flonum attempt.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Undo {
     /// `add rax, r10` overflowed: subtract it again.
@@ -31,6 +32,9 @@ pub enum Undo {
     Subtract,
     /// `quotient` of the most negative fixnum by -1 overflowed; `rax` was clobbered by `idiv`.
     MostNegative,
+    /// An overflow that left the operands as they were (`imul` into a scratch register): only
+    /// skips the flonum attempt, which must not see two fixnums.
+    Nothing,
 }
 
 /// Where a slow path goes with the service's result in `rax`.
@@ -69,6 +73,18 @@ pub enum Compare {
 }
 
 impl Compare {
+    /// The comparison an operation of the service makes, if it is one.
+    pub fn of_op(op: NumberOp) -> Option<Compare> {
+        Some(match op {
+            NumberOp::Equal => Compare::E,
+            NumberOp::Less => Compare::L,
+            NumberOp::Greater => Compare::G,
+            NumberOp::LessEqual => Compare::Le,
+            NumberOp::GreaterEqual => Compare::Ge,
+            _ => return None,
+        })
+    }
+
     pub fn of(name: &str) -> Option<(Compare, NumberOp)> {
         Some(match name {
             "=" => (Compare::E, NumberOp::Equal),
@@ -143,16 +159,22 @@ impl Gen<'_> {
     /// Emits the pending slow paths (after a procedure, out of the hot path).
     pub fn flush_slow_paths(&mut self) -> Result<(), CompileError> {
         for path in std::mem::take(&mut self.slow_paths) {
+            let mut entry = path.entry;
+            self.bind(&mut entry)?;
+            let mut service = self.a.create_label();
+            self.flonum_fast_path(path.op, path.resume, service)?;
             if let Some((mut label, undo)) = path.undo {
+                // The undo is entered from the overflow check only, never from above.
+                self.a.jmp(service)?;
                 self.bind(&mut label)?;
                 match undo {
                     Undo::Add => self.a.sub(rax, r10)?,
                     Undo::Subtract => self.a.add(rax, r10)?,
                     Undo::MostNegative => self.a.mov(rax, fixnum(FIXNUM_MIN))?,
+                    Undo::Nothing => {}
                 }
             }
-            let mut entry = path.entry;
-            self.bind(&mut entry)?;
+            self.bind(&mut service)?;
             self.call_number_service(path.op, path.who, Some(path.site))?;
             match path.resume {
                 Resume::At(label) => self.a.jmp(label)?,
@@ -164,6 +186,94 @@ impl Gen<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The start of a slow path: `+ - *` of flonums (or a flonum and a fixnum, converted as the
+    /// runtime converts it) and comparisons of two flonums, inline with SSE2; anything else
+    /// jumps to `service`. (Mixed comparisons go to the service, which compares exactly.)
+    fn flonum_fast_path(
+        &mut self,
+        op: NumberOp,
+        resume: Resume,
+        service: CodeLabel,
+    ) -> Result<(), CompileError> {
+        let arithmetic = matches!(op, NumberOp::Add | NumberOp::Subtract | NumberOp::Multiply);
+        let comparison = Compare::of_op(op).is_some();
+        if !(arithmetic || comparison) {
+            return Ok(());
+        }
+        self.load_double(xmm0, Reg::Rax, arithmetic, service)?;
+        self.load_double(xmm1, Reg::R10, arithmetic, service)?;
+        match (op, resume) {
+            (NumberOp::Add | NumberOp::Subtract | NumberOp::Multiply, Resume::At(done)) => {
+                match op {
+                    NumberOp::Add => self.a.addsd(xmm0, xmm1)?,
+                    NumberOp::Subtract => self.a.subsd(xmm0, xmm1)?,
+                    _ => self.a.mulsd(xmm0, xmm1)?,
+                }
+                self.allocate(Reg::R11, 16)?;
+                self.a.mov(rax, header(HEADER_FLONUM, 1))?;
+                self.a.mov(qword_ptr(r11), rax)?;
+                self.a.movsd_2(qword_ptr(r11 + 8), xmm0)?;
+                self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
+                self.a.jmp(done)?;
+            }
+            (_, Resume::Branch { otherwise, then }) => {
+                // `ucomisd` sets CF for "below" and for unordered (NaN), ZF for equal and for
+                // unordered: `ja`/`jae` with the operands ordered so that NaN fails.
+                let cond = Compare::of_op(op).unwrap_or(Compare::E);
+                match cond {
+                    Compare::E => {
+                        self.a.ucomisd(xmm0, xmm1)?;
+                        self.a.jne(otherwise)?;
+                        self.a.jp(otherwise)?;
+                        self.a.jmp(then)?;
+                        return Ok(());
+                    }
+                    Compare::L | Compare::Le => self.a.ucomisd(xmm1, xmm0)?,
+                    Compare::G | Compare::Ge => self.a.ucomisd(xmm0, xmm1)?,
+                }
+                if matches!(cond, Compare::L | Compare::G) {
+                    self.a.ja(then)?;
+                } else {
+                    self.a.jae(then)?;
+                }
+                self.a.jmp(otherwise)?;
+            }
+            _ => self.a.jmp(service)?,
+        }
+        Ok(())
+    }
+
+    /// `xmm` := the double in the flonum in `reg` (or, when `fixnums`, the fixnum converted);
+    /// anything else jumps to `service`. Clobbers `r11`.
+    fn load_double(
+        &mut self,
+        xmm: AsmRegisterXmm,
+        reg: Reg,
+        fixnums: bool,
+        service: CodeLabel,
+    ) -> Result<(), CompileError> {
+        let mut not_fixnum = self.a.create_label();
+        let mut done = self.a.create_label();
+        if fixnums {
+            self.a.test(reg.b(), 7)?;
+            self.a.jnz(not_fixnum)?;
+            self.a.mov(r11, reg.q())?;
+            self.a.sar(r11, FIXNUM_SHIFT)?;
+            self.a.cvtsi2sd(xmm, r11)?;
+            self.a.jmp(done)?;
+        }
+        self.bind(&mut not_fixnum)?;
+        self.a.mov(r11d, reg.d())?;
+        self.a.and(r11d, 7)?;
+        self.a.cmp(r11d, TAG_OBJECT as i32)?;
+        self.a.jne(service)?;
+        self.a
+            .cmp(byte_ptr(reg.q() + OBJECT_HEADER), HEADER_FLONUM as i32)?;
+        self.a.jne(service)?;
+        self.a.movsd_2(xmm, qword_ptr(reg.q() + OBJECT_DATA))?;
+        self.bind(&mut done)
     }
 
     /// Calls the `number` service with `op` on `rax` and `r10`; the result is in `rax`. The
@@ -236,7 +346,7 @@ impl Gen<'_> {
             let undo = match op {
                 NumberOp::Add => Some(Undo::Add),
                 NumberOp::Subtract => Some(Undo::Subtract),
-                _ => None,
+                _ => Some(Undo::Nothing),
             };
             let (slow, overflow) = self.slow_path(op, name, undo, Resume::At(done));
             self.unless_fixnums(acc, operand, slow)?;
@@ -253,7 +363,7 @@ impl Gen<'_> {
                     self.a.mov(r11, r10)?;
                     self.a.sar(r11, FIXNUM_SHIFT)?;
                     self.a.imul_2(r11, rax)?;
-                    self.a.jo(slow)?;
+                    self.a.jo(overflow.unwrap_or(slow))?;
                     self.a.mov(rax, r11)?;
                 }
             }

@@ -50,20 +50,57 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne short 00000000000004E4h
+            jne 000000000000057Eh
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb short 00000000000004EAh
+            jb 0000000000000584h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             mov r10d,8
             test al,7
-            jne short 00000000000004BFh
+            jne short 00000000000004C8h
             add rax,r10
-            jo short 00000000000004BCh
+            jo 0000000000000553h
             add rsp,48h
             ret
+            test al,7
+            jne short 00000000000004DAh
+            mov r11,rax
+            sar r11,3
+            cvtsi2sd xmm0,r11
+            jmp short 00000000000004F2h
+            mov r11d,eax
+            and r11d,7
+            cmp r11d,3
+            jne short 0000000000000556h
+            cmp byte ptr [rax-3],57h
+            jne short 0000000000000556h
+            movsd xmm0,[rax+5]
+            test r10b,7
+            jne short 0000000000000506h
+            mov r11,r10
+            sar r11,3
+            cvtsi2sd xmm1,r11
+            jmp short 0000000000000520h
+            mov r11d,r10d
+            and r11d,7
+            cmp r11d,3
+            jne short 0000000000000556h
+            cmp byte ptr [r10-3],57h
+            jne short 0000000000000556h
+            movsd xmm1,[r10+5]
+            addsd xmm0,xmm1
+            mov r11,r14
+            add r14,10h
+            cmp r14,[r15+10h]
+            ja 000000000000003Ah
+            mov rax,157h
+            mov [r11],rax
+            movsd [r11+8],xmm0
+            lea rax,[r11+3]
+            jmp 00000000000004C3h
+            jmp short 0000000000000556h
             sub rax,r10
             mov rdx,rax
             mov rcx,r10
@@ -74,11 +111,11 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
-            jmp short 00000000000004B7h
+            jmp 00000000000004C3h
             shl rsi,3
-            jmp short 00000000000004FBh
+            jmp short 0000000000000595h
             mov eax,48h
-            lea r10,[499h]
+            lea r10,[4A1h]
             jmp 0000000000000233h
             mov rcx,rsi
             mov esi,3
