@@ -9,7 +9,7 @@
 use crate::cli::Stages;
 use ir::nanopass::{Ir, ParseError, diff::diff};
 use ir::source::{Diagnostic, SourceFile, Span};
-use passes::expand::{FileSystem, expand};
+use passes::expand::{FileSystem, expand_with};
 use passes::pipeline::{self, Observer, READ, Run};
 
 /// `loko --passes`: one line per stage.
@@ -109,7 +109,9 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
         return Ok(out);
     }
     let mut loader = FileSystem::from_env();
-    let mut units = expand(path, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    let mut world = loko::expand_time::World::new();
+    let mut units = expand_with(path, &datums, &forms, &mut loader, Some(&mut world))
+        .map_err(|d| d.to_string())?;
     units.retain(|unit| unit.name != passes::expand::base::UNIT_NAME);
     let several = units.len() > 1;
     for unit in units {

@@ -44,8 +44,9 @@ fn expand_program(file: &str, text: &str) -> Result<core_scheme::Tree, String> {
     let mut datums = ir::datum::Datums::new();
     let forms = ir::reader::read_file(source, &mut datums).map_err(|d| d.to_string())?;
     let mut loader = passes::expand::FileSystem::from_env();
-    let units =
-        passes::expand::expand(file, &datums, &forms, &mut loader).map_err(|d| d.to_string())?;
+    let mut world = loko::expand_time::World::new();
+    let units = passes::expand::expand_with(file, &datums, &forms, &mut loader, Some(&mut world))
+        .map_err(|d| d.to_string())?;
     let trees: Vec<core_scheme::Tree> = units.into_iter().map(|unit| unit.tree).collect();
     Ok(passes::merge_units::merge_units(&trees))
 }

@@ -155,3 +155,12 @@
     ((_ () body1 body2 ...) (let () body1 body2 ...))
     ((_ ((param value) ...) body1 body2 ...)
      ($parameterize (list param ...) (list value ...) (lambda () body1 body2 ...)))))
+
+;; (with-syntax ([pattern expression] ...) body ...+): binds the patterns' variables to the
+;; expressions' values, as one syntax-case clause.
+(define-syntax with-syntax
+  (syntax-rules ()
+    ((_ () e1 e2 ...) (let () e1 e2 ...))
+    ((_ ((pattern e) ...) e1 e2 ...)
+     (syntax-case (list e ...) ()
+       ((pattern ...) (let () e1 e2 ...))))))

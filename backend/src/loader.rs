@@ -17,7 +17,8 @@ use runtime::services::write_all;
 use runtime::{EntryFn, Services, sys};
 
 use crate::image::{Image, ImageError, Location, Section};
-use crate::trampoline::{self, exit_to_host};
+use crate::trampoline;
+pub use crate::trampoline::exit_to_host;
 
 pub use crate::trampoline::Outcome;
 
@@ -36,6 +37,7 @@ pub static HOST_SERVICES: Services = Services {
     append: runtime::support::append_service,
     number: runtime::number::number_service,
     split_continuation: runtime::continuation::split_service,
+    expand: runtime::services::no_expander,
 };
 
 /// Why an image could not be mapped.
@@ -72,6 +74,54 @@ pub fn run_image(image: &Image) -> Result<Outcome, LoadError> {
     // SAFETY: the image came from loko's code generator, which is trusted to
     // emit code that follows the entry contract.
     Ok(unsafe { loaded.run() })
+}
+
+/// Places `image` at `base`, inside a mapping the caller owns (R+W, at least
+/// [`Image::placed_size`] bytes from `base`, page-aligned), relocated for
+/// `base`, and makes its code pages R+X. Returns the entry's address. This is
+/// how loko's expand-time world adds images to one address range (see
+/// `codegen::Attach`); the caller never unmaps the range while code in it can
+/// run.
+///
+/// # Safety
+/// `base` must satisfy the above and nothing else may use those bytes.
+pub unsafe fn place_image(image: &Image, base: *mut u8) -> Result<u64, LoadError> {
+    image.validate()?;
+    let len = image.placed_size() as usize;
+    let (code, data) = image.relocated(base as u64);
+    let code_offset = image.code_offset() as usize;
+    // SAFETY: the caller gives `len` writable bytes at `base`.
+    unsafe {
+        std::ptr::copy_nonoverlapping(data.as_ptr(), base, data.len());
+        std::ptr::copy_nonoverlapping(code.as_ptr(), base.add(code_offset), code.len());
+        check(
+            "mprotect",
+            sys::mprotect(
+                base.add(code_offset),
+                len - code_offset,
+                sys::PROT_READ | sys::PROT_EXEC,
+            ),
+        )?;
+    }
+    Ok(image.address(
+        base as u64,
+        Location {
+            section: Section::Code,
+            offset: image.entry,
+        },
+    ))
+}
+
+/// Runs the entry at `entry` (placed by [`place_image`]) with `services`.
+///
+/// # Safety
+/// `entry` must be the entry of a placed image whose code follows [`EntryFn`].
+pub unsafe fn run_entry(entry: u64, services: &Services) -> Outcome {
+    // SAFETY: the caller vouches for `entry`.
+    unsafe {
+        let entry: EntryFn = std::mem::transmute(entry as usize);
+        trampoline::call_entry(entry, services)
+    }
 }
 
 /// An image mapped into this process; unmapped on drop.

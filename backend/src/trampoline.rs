@@ -58,7 +58,7 @@ pub(crate) unsafe fn call_entry(entry: EntryFn, services: &Services) -> Outcome 
 ///
 /// # Safety
 /// Must be called only by generated code (through the services table).
-pub(crate) unsafe extern "sysv64" fn exit_to_host(status: i32) -> ! {
+pub unsafe extern "sysv64" fn exit_to_host(status: i32) -> ! {
     let saved_sp = RESUME_SP.get();
     if saved_sp.is_null() {
         // Called outside any run: there is nothing to return to.

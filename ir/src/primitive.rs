@@ -150,6 +150,9 @@ pub static PRIMITIVES: &[Primitive] = &[
     // Internal: `display` (`write` when the flag is true) to stderr, for the report of an
     // uncaught exception (stdlib/exceptions.scm).
     prim("$print-to-stderr", Exactly(2)),
+    // Asks the expander running a macro transformer (the `expand` service; see
+    // `passes::expand::phase`).
+    prim("$expand-service", Exactly(3)),
     // Internal: the boxes that convert_assignments makes for assigned variables.
     prim("$box", Exactly(1)),
     prim("$unbox", Exactly(1)),

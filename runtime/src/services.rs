@@ -54,6 +54,10 @@ pub struct Services {
     /// Splits a freshly captured continuation into pieces of bounded size
     /// ([`crate::continuation::split_service`]).
     pub split_continuation: unsafe extern "sysv64" fn(ctx: *mut Context, k: u64),
+    /// Questions a macro transformer asks the expander that runs it (`free-identifier=?`,
+    /// `syntax-violation`): operation `op` on `a` and `b`. Only loko's expand-time world
+    /// answers; elsewhere it is [`no_expander`].
+    pub expand: unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -71,6 +75,7 @@ pub const LIST_TO_VECTOR_OFFSET: usize = offset_of!(Services, list_to_vector);
 pub const APPEND_OFFSET: usize = offset_of!(Services, append);
 pub const NUMBER_OFFSET: usize = offset_of!(Services, number);
 pub const SPLIT_CONTINUATION_OFFSET: usize = offset_of!(Services, split_continuation);
+pub const EXPAND_OFFSET: usize = offset_of!(Services, expand);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -88,7 +93,17 @@ pub static STANDALONE: Services = Services {
     append: crate::support::append_service,
     number: crate::number::number_service,
     split_continuation: crate::continuation::split_service,
+    expand: no_expander,
 };
+
+/// The `expand` service outside expansion: there is no expander to ask, so every question
+/// gets `#f` (an identifier made at run time resolves to nothing).
+///
+/// # Safety
+/// Always safe; `unsafe` only because the table's field type is.
+pub unsafe extern "sysv64" fn no_expander(_ctx: *mut Context, _op: u64, _a: u64, _b: u64) -> u64 {
+    crate::value::FALSE
+}
 
 /// The `write` service, shared by both builds.
 ///
@@ -132,7 +147,8 @@ mod tests {
         assert_eq!(APPEND_OFFSET, 80);
         assert_eq!(NUMBER_OFFSET, 88);
         assert_eq!(SPLIT_CONTINUATION_OFFSET, 96);
-        assert_eq!(core::mem::size_of::<Services>(), 104);
+        assert_eq!(EXPAND_OFFSET, 104);
+        assert_eq!(core::mem::size_of::<Services>(), 112);
     }
 
     #[test]

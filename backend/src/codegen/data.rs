@@ -11,6 +11,24 @@ use num_bigint::{BigInt, Sign};
 use runtime::value::*;
 use std::collections::{HashMap, HashSet};
 
+/// How an image *attached* to a running world (loko's expand-time runtime) is compiled: its
+/// data will sit `bias` bytes after the world's context block, which `r15` points at, so its
+/// statics and global cells are reached at `r15 + bias + offset`; the globals and symbols of
+/// the images attached before it are reached through `globals` (offsets from `r15`) and
+/// `symbols` (their values: absolute tagged addresses), so a global or a symbol is one object
+/// in the whole world.
+#[derive(Clone, Debug, Default)]
+pub struct Attach {
+    /// The address of the world's context block.
+    pub context: u64,
+    pub bias: u64,
+    pub globals: HashMap<Symbol, u64>,
+    pub symbols: HashMap<Symbol, u64>,
+}
+
+/// Names with offsets, as [`Data::exports`] gives them.
+pub type Exported = Vec<(Symbol, u64)>;
+
 /// A value as the code generator knows it: an immediate, or a static object at a data offset
 /// (the value is the object's address plus its tag).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +44,8 @@ pub struct Data {
     globals: HashMap<Symbol, u64>,
     symbols: HashMap<Symbol, u64>,
     symbol_order: Vec<u64>,
+    /// How an attached image reaches what other images of its world hold ([`Attach`]).
+    pub attach: Option<Attach>,
     /// The constants being converted, to detect cycles.
     in_progress: HashSet<DatumId>,
 }
@@ -74,18 +94,46 @@ impl Data {
     }
 
     /// The offset of the cell of global variable `name` (made on first use, unbound).
+    ///
+    /// The offset is from `r15`: the image's own data for a standalone image, the world's
+    /// context for an attached one.
     pub fn global(&mut self, name: Symbol) -> u64 {
+        if let Some(offset) = self.attach.as_ref().and_then(|a| a.globals.get(&name)) {
+            return *offset;
+        }
         if let Some(&offset) = self.globals.get(&name) {
-            return offset;
+            return offset + self.bias();
         }
         let offset = self.words(1);
         self.set_word(offset, UNBOUND);
         self.globals.insert(name, offset);
-        offset
+        offset + self.bias()
+    }
+
+    /// What to add to a data offset to reach it from `r15` (see [`Attach`]).
+    pub fn bias(&self) -> u64 {
+        self.attach.as_ref().map_or(0, |a| a.bias)
+    }
+
+    /// The image's own global cells and static symbols, as an attached image exports them to
+    /// the images after it: cells as offsets from `r15`, symbols as data offsets of their
+    /// tagged values.
+    pub fn exports(&self) -> (Exported, Exported) {
+        let bias = self.bias();
+        let globals = self.globals.iter().map(|(&n, &o)| (n, o + bias)).collect();
+        let symbols = self
+            .symbols
+            .iter()
+            .map(|(&n, &o)| (n, o + TAG_OBJECT))
+            .collect();
+        (globals, symbols)
     }
 
     /// The static symbol `name`, interned within the image.
     pub fn symbol(&mut self, name: Symbol) -> Value {
+        if let Some(&value) = self.attach.as_ref().and_then(|a| a.symbols.get(&name)) {
+            return Value::Immediate(value);
+        }
         if let Some(&offset) = self.symbols.get(&name) {
             return Value::Static {
                 offset,

@@ -231,9 +231,10 @@ impl<'t> Gen<'t> {
             Value::Immediate(v) if v <= u32::MAX as u64 => self.a.mov(reg.d(), v as u32)?,
             Value::Immediate(v) if v as i64 >= i32::MIN as i64 => self.a.mov(reg.q(), v as i64)?,
             Value::Immediate(v) => self.a.mov(reg.q(), v)?,
-            Value::Static { offset, tag } => self
-                .a
-                .lea(reg.q(), qword_ptr(r15 + (offset + tag) as i32))?,
+            Value::Static { offset, tag } => {
+                let at = (self.data.bias() + offset + tag) as i32;
+                self.a.lea(reg.q(), qword_ptr(r15 + at))?
+            }
         }
         Ok(())
     }
@@ -448,7 +449,7 @@ impl<'t> Gen<'t> {
         self.a.cmp(esi, ErrorKind::OutOfMemory as i32)?;
         self.a.je(service)?;
         let cell = self.data.global(Symbol::intern(RAISE_RUNTIME_ERROR)) as i32;
-        let table = self.data.error_table() as i32;
+        let table = (self.data.error_table() + self.data.bias()) as i32;
         self.a.mov(rax, qword_ptr(r15 + cell))?;
         self.a.mov(r10d, eax)?;
         self.a.and(r10d, 7)?;
@@ -492,16 +493,27 @@ impl<'t> Gen<'t> {
         for r in [rbx, rbp, r12, r13, r14, r15] {
             self.a.push(r)?;
         }
-        // The data is at image offset 0 and the code at `code_at`.
-        self.a.lea(r15, ptr(code_start))?;
-        self.a.sub(r15, code_at as i32)?;
-        self.a.mov(self.ctx_field(ctx::SERVICES), rdi)?;
-        self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
-        // rsp ≡ 8 (mod 16) here: realign for the call.
-        self.a.sub(rsp, 8)?;
-        self.a.mov(rdi, r15)?;
-        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
-        self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
+        let attached = self.data.attach.as_ref().map(|a| a.context);
+        match attached {
+            // An attached image runs in its world's context, already initialized.
+            Some(context) => {
+                self.a.mov(r15, context)?;
+                self.a.mov(self.ctx_field(ctx::SERVICES), rdi)?;
+                self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
+            }
+            None => {
+                // The data is at image offset 0 and the code at `code_at`.
+                self.a.lea(r15, ptr(code_start))?;
+                self.a.sub(r15, code_at as i32)?;
+                self.a.mov(self.ctx_field(ctx::SERVICES), rdi)?;
+                self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
+                // rsp ≡ 8 (mod 16) here: realign for the call.
+                self.a.sub(rsp, 8)?;
+                self.a.mov(rdi, r15)?;
+                self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+                self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
+            }
+        }
         self.a.lea(rax, ptr(self.error_common))?;
         self.a.mov(self.ctx_field(ctx::ERROR_EXIT), rax)?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
@@ -514,6 +526,8 @@ impl<'t> Gen<'t> {
         // The program body's values are discarded, however many.
         let mut end = self.control.program_end;
         self.bind(&mut end)?;
+        // What the program allocated stays allocated for whoever runs next in this context.
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;
         for r in [r15, r14, r13, r12, rbp, rbx] {
             self.a.pop(r)?;

@@ -60,11 +60,34 @@ impl From<iced_x86::IcedError> for CompileError {
     }
 }
 
+pub use data::Attach;
+
 /// Compiles a whole program into an image whose entry runs it.
 pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
+    compile_image(tree, None).map(|compiled| compiled.image)
+}
+
+/// An image compiled to be attached to a world, with what it adds to the world.
+pub struct Attached {
+    pub image: Image,
+    /// Its global cells, as offsets from the world's context.
+    pub globals: Vec<(ir::symbol::Symbol, u64)>,
+    /// Its static symbols, as data offsets of their tagged values.
+    pub symbols: Vec<(ir::symbol::Symbol, u64)>,
+}
+
+/// Compiles a program into an image that runs in the world `attach` describes (see
+/// [`Attach`]): it must be placed at the world's context plus `attach.bias`, and its entry
+/// neither maps a heap nor a stack, using the world's.
+pub fn compile_attached(tree: &Tree, attach: Attach) -> Result<Attached, CompileError> {
+    compile_image(tree, Some(attach))
+}
+
+fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, CompileError> {
     let arena = &tree.arena;
     let Program::WithCode { labels, code, body } = &arena[tree.root];
     let mut g = Gen::new(arena)?;
+    g.data.attach = attach;
     for &label in labels {
         let l = g.a.create_label();
         g.code_labels.insert(label, l);
@@ -87,7 +110,10 @@ pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
     let mut end = g.a.create_label();
     g.bind(&mut end)?;
     // The entry comes last: it needs the data's final size.
+    let (globals, data_symbols) = g.data.exports();
+    let attach = g.data.attach.take();
     let (data, relocs) = std::mem::take(&mut g.data).finish();
+    g.data.attach = attach;
     let code_at = code_offset(data.len());
     let mut entry = g.a.create_label();
     g.bind(&mut entry)?;
@@ -157,12 +183,16 @@ pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
         offset: table_at,
         size: table.len() as u64,
     });
-    Ok(Image {
-        code,
-        data,
-        entry,
-        symbols: image_symbols,
-        relocs,
-        roots: 0..0,
+    Ok(Attached {
+        image: Image {
+            code,
+            data,
+            entry,
+            symbols: image_symbols,
+            relocs,
+            roots: 0..0,
+        },
+        globals,
+        symbols: data_symbols,
     })
 }

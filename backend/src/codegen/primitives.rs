@@ -383,6 +383,13 @@ impl Gen<'_> {
                 self.call_service(svc::EXIT_OFFSET)?;
                 self.a.ud2()?;
             }
+            "$expand-service" => {
+                self.load(Reg::Rsi, ops[0])?;
+                self.load(Reg::Rdx, ops[1])?;
+                self.load(Reg::Rcx, ops[2])?;
+                self.a.mov(rdi, r15)?;
+                self.call_service(svc::EXPAND_OFFSET)?;
+            }
             "command-line" => {
                 self.a.mov(rdi, r15)?;
                 self.call_service(svc::COMMAND_LINE_OFFSET)?;

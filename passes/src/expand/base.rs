@@ -47,6 +47,10 @@ const STDLIB: &[(&str, &str)] = &[
         "stdlib/promises.scm",
         include_str!("../../../stdlib/promises.scm"),
     ),
+    (
+        "stdlib/syntax-case.scm",
+        include_str!("../../../stdlib/syntax-case.scm"),
+    ),
 ];
 
 const CORE_FORMS: &[(&str, CoreForm)] = &[
@@ -64,6 +68,11 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
     ("letrec*", CoreForm::LetrecStar),
     ("syntax-rules", CoreForm::SyntaxRules),
     ("identifier-syntax", CoreForm::IdentifierSyntax),
+    ("syntax", CoreForm::Syntax),
+    ("syntax-case", CoreForm::SyntaxCase),
+    ("quasisyntax", CoreForm::Quasisyntax),
+    ("unsyntax", CoreForm::Unsyntax),
+    ("unsyntax-splicing", CoreForm::UnsyntaxSplicing),
     ("include", CoreForm::Include),
     ("include-ci", CoreForm::IncludeCi),
     ("cond-expand", CoreForm::CondExpand),
@@ -80,6 +89,7 @@ const NATIVE_MACROS: &[(&str, Native)] = &[("$record-type-names", Native::Record
 pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
     let scope = ex.fresh_scope();
     let scopes = ScopeSet::of(scope);
+    ex.base_scopes = scopes.clone();
     let mut names: Vec<(Symbol, BindingId)> = Vec::new();
     let mut bind = |ex: &mut Expander<'_>, name: &str, binding: BindingId| {
         let name = Symbol::intern(name);

@@ -35,6 +35,13 @@ pub enum CoreForm {
     LetrecStar,
     SyntaxRules,
     IdentifierSyntax,
+    /// `syntax`, `syntax-case`, `quasisyntax` (`syntax_case.rs`), and the auxiliary keywords
+    /// `unsyntax`, `unsyntax-splicing`.
+    Syntax,
+    SyntaxCase,
+    Quasisyntax,
+    Unsyntax,
+    UnsyntaxSplicing,
     /// R7RS `include`, `include-ci` and `cond-expand` in a body or expression: they splice in
     /// forms (read from files, or chosen by features).
     Include,
@@ -62,6 +69,11 @@ pub enum Binding {
         unit: usize,
     },
     Primitive(Symbol),
+    /// A `syntax-case` pattern variable: `var` holds its value, in lists nested `depth` deep.
+    PatternVar {
+        var: Var,
+        depth: usize,
+    },
 }
 
 /// The binding table.
@@ -94,6 +106,15 @@ impl Bindings {
     pub fn add(&mut self, binding: Binding) -> BindingId {
         self.bindings.push(binding);
         BindingId((self.bindings.len() - 1) as u32)
+    }
+
+    /// How many bindings there are (the next binding's index).
+    pub fn len(&self) -> usize {
+        self.bindings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.bindings.is_empty()
     }
 
     pub fn get(&self, id: BindingId) -> &Binding {

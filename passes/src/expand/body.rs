@@ -395,7 +395,7 @@ impl Expander<'_> {
                 Some((id, Binding::Macro(transformer))) if matches!(spec, Syntax::List(..)) => {
                     spec = self.apply_macro(&transformer, &id, &spec)?;
                 }
-                _ => break Ok(Transformer::Procedure { expression: spec }),
+                _ => break self.eval_procedure(&spec),
             }
         };
         self.restore_chain(saved);

@@ -5,7 +5,8 @@ use super::Unit;
 use super::binding::{Binding, BindingId, Bindings, CoreForm, MacroUse, Resolved};
 use super::library::Exports;
 use super::loader::LibrarySource;
-use super::syntax::{Ident, Scope, Syntax, show};
+use super::phase::{Handles, PhaseRunner};
+use super::syntax::{Ident, Scope, ScopeSet, Syntax, show};
 use super::syntax_rules::{Keywords, Transformer};
 use ir::lang::core_scheme::Arena;
 use ir::source::{Diagnostic, Span};
@@ -52,11 +53,23 @@ pub struct Expander<'l> {
     pub assigned: HashMap<BindingId, Option<Span>>,
     /// The variables exported by the libraries expanded so far: immutable everywhere.
     pub exported: HashSet<BindingId>,
+    /// Runs procedural macros' transformers, if there is a way to ([`super::phase`]).
+    pub runner: Option<&'l mut dyn PhaseRunner>,
+    /// The scope sets and spans run-time identifiers name.
+    pub handles: Handles,
+    /// The base library's scopes: identifiers with them refer to its bindings.
+    pub base_scopes: ScopeSet,
+    /// While expanding expand-time code: the number of bindings when it started (innermost
+    /// last); a variable bound before that belongs to the program and cannot be used.
+    pub phase_marks: Vec<usize>,
 }
 
 impl<'l> Expander<'l> {
     /// A new expander with the base library installed.
-    pub fn new(loader: &'l mut dyn LibrarySource) -> Result<Expander<'l>, Diagnostic> {
+    pub fn new(
+        loader: &'l mut dyn LibrarySource,
+        runner: Option<&'l mut dyn PhaseRunner>,
+    ) -> Result<Expander<'l>, Diagnostic> {
         let mut bindings = Bindings::default();
         let ellipsis = bindings.add(Binding::Core(CoreForm::Auxiliary));
         let underscore = bindings.add(Binding::Core(CoreForm::Auxiliary));
@@ -78,6 +91,10 @@ impl<'l> Expander<'l> {
             global_names: HashSet::new(),
             assigned: HashMap::new(),
             exported: HashSet::new(),
+            runner,
+            handles: Handles::default(),
+            base_scopes: ScopeSet::default(),
+            phase_marks: Vec::new(),
         };
         expander.base = super::base::install(&mut expander)?;
         Ok(expander)
@@ -205,7 +222,10 @@ impl<'l> Expander<'l> {
             Transformer::Native(native) => native
                 .apply(form)
                 .map_err(|d| self.error(d.span.or(span), d.message))?,
-            Transformer::Procedure { .. } => {
+            Transformer::Procedure {
+                handle: Some(handle),
+            } => self.apply_procedure(*handle, name, form, scope, span)?,
+            Transformer::Procedure { handle: None } => {
                 return Err(self.error(
                     span,
                     format!(

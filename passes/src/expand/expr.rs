@@ -20,7 +20,11 @@ impl Expander<'_> {
             Syntax::Id(id) => {
                 let binding = self.resolve(id)?;
                 match self.bindings.get(binding).clone() {
-                    Binding::Lexical(var) => Ok(self.arena.expr_ref(var)),
+                    Binding::Lexical(var) => {
+                        self.phase_check(binding, id)?;
+                        Ok(self.arena.expr_ref(var))
+                    }
+                    Binding::PatternVar { .. } => Err(self.pattern_var_misuse(id)),
                     Binding::Global { name, .. } => Ok(self.arena.expr_global_ref(name)),
                     Binding::Primitive(name) => Ok(self.arena.expr_primitive(name)),
                     Binding::Macro(transformer) => {
@@ -219,6 +223,13 @@ impl Expander<'_> {
                 }
                 Err(self.error(stx.span(), message))
             }
+            CoreForm::Syntax => self.syntax_template(keyword, stx),
+            CoreForm::SyntaxCase => self.syntax_case(keyword, stx),
+            CoreForm::Quasisyntax => self.quasisyntax(keyword, stx),
+            CoreForm::Unsyntax | CoreForm::UnsyntaxSplicing => Err(self.error(
+                keyword.span,
+                format!("misuse of syntax: `{}` outside of quasisyntax", keyword.name.as_str()),
+            )),
             CoreForm::SyntaxRules | CoreForm::IdentifierSyntax => Err(self.error(
                 stx.span(),
                 format!(
@@ -257,6 +268,7 @@ impl Expander<'_> {
         let binding = self.resolve(target)?;
         match self.bindings.get(binding).clone() {
             Binding::Lexical(var) => {
+                self.phase_check(binding, target)?;
                 let value = self.expr(value)?;
                 Ok(self.arena.expr_set(var, value))
             }
@@ -273,6 +285,7 @@ impl Expander<'_> {
                 let value = self.expr(value)?;
                 Ok(self.arena.expr_global_set(name, value))
             }
+            Binding::PatternVar { .. } => Err(self.pattern_var_misuse(target)),
             Binding::Primitive(_) => Err(self.error(
                 target.span,
                 format!("cannot assign imported variable `{}`", target.name.as_str()),

@@ -11,10 +11,11 @@
 //! `begin`, `let-syntax`, `letrec-syntax`, `letrec`, `letrec*`, `syntax-rules`,
 //! `identifier-syntax`, and R7RS `include`, `include-ci`, `cond-expand`, `syntax-error`.
 //!
-//! Not yet: running `syntax-case` (procedural) transformers — such a macro can be defined and is
-//! reported when used ([`syntax_rules::Transformer::Procedure`] is where they slot in, with the
-//! `syntax`, `syntax-case`, `quasisyntax` and `with-syntax` forms still to add); separate phases
-//! (every import is visible at every phase); use-site scopes.
+//! Procedural (`syntax-case`) macros: a transformer expression is evaluated at expand time
+//! through a [`PhaseRunner`] ([`phase`]); `syntax-case`, `syntax` and `quasisyntax` compile to
+//! Scheme over run-time syntax objects ([`syntax_case`]). Without a runner such a macro can be
+//! defined and its use is reported. Not yet: separate phases (every import is visible at every
+//! phase); use-site scopes.
 //!
 //! A few base-library macros need more than `syntax-rules` (making names from names, telling
 //! R6RS from R7RS `define-record-type`): [`records`] does that part in Rust, as a
@@ -27,10 +28,12 @@ pub mod expander;
 pub mod expr;
 pub mod library;
 pub mod loader;
+pub mod phase;
 pub mod r7rs;
 pub mod records;
 pub mod scopes;
 pub mod syntax;
+pub mod syntax_case;
 pub mod syntax_rules;
 #[cfg(test)]
 mod tests;
@@ -39,6 +42,7 @@ use ir::datum::{DatumId, Datums};
 use ir::lang::core_scheme::Tree;
 use ir::source::Diagnostic;
 pub use loader::{FileSystem, LibrarySource};
+pub use phase::PhaseRunner;
 
 /// The stage's name in the pipeline and on the command line.
 pub const NAME: &str = "expand";
@@ -61,7 +65,19 @@ pub fn expand(
     forms: &[DatumId],
     loader: &mut dyn LibrarySource,
 ) -> Result<Vec<Unit>, Diagnostic> {
-    let mut expander = expander::Expander::new(loader)?;
+    expand_with(path, datums, forms, loader, None)
+}
+
+/// [`expand`] with a way to run procedural macros' transformers (without one, using such a
+/// macro is reported as unsupported).
+pub fn expand_with<'l>(
+    path: &str,
+    datums: &Datums,
+    forms: &[DatumId],
+    loader: &'l mut dyn LibrarySource,
+    runner: Option<&'l mut dyn PhaseRunner>,
+) -> Result<Vec<Unit>, Diagnostic> {
+    let mut expander = expander::Expander::new(loader, runner)?;
     expander.expand_file(path, datums, forms)?;
     Ok(expander.units)
 }

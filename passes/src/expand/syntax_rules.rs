@@ -22,10 +22,11 @@ pub enum Transformer {
         assign: Option<Box<Compiled>>,
     },
     /// A transformer computed by Scheme code (`syntax-case`, or any expression other than
-    /// `syntax-rules`/`identifier-syntax`). Running it needs the compiled-code path; until then
-    /// a use of such a macro is reported as unsupported.
+    /// `syntax-rules`/`identifier-syntax`), evaluated at expand time: `handle` names its value
+    /// in the [`super::phase::PhaseRunner`]. Without a runner it is `None`, and a use is
+    /// reported as unsupported.
     Procedure {
-        expression: Syntax,
+        handle: Option<u32>,
     },
     /// A transformer written in Rust: what `syntax-rules` cannot express for the base
     /// library's own macros. Its output adds no identifiers of its own (only the input's, and

@@ -1,0 +1,195 @@
+//! Expand time: how the expander runs phase-1 code (procedural macro transformers) through a
+//! [`PhaseRunner`] that someone else implements (the `loko` crate compiles the code with the
+//! backend and runs it in-process; `passes` never depends on `backend`), and the values that
+//! cross between them.
+//!
+//! **Syntax objects at run time.** A transformer sees its input as ordinary Scheme data: pairs,
+//! vectors and constants, with each identifier an *identifier object*, the vector
+//! `#(tag name scopes span)` where `tag` is a unique object of the base library, `name` the
+//! symbol, `scopes` a fixnum naming a scope set and `span` a fixnum naming a source location,
+//! both handles into the expander's [`Handles`]. Handles are interned, so two identifiers have
+//! the same scopes exactly when their handles are equal (`bound-identifier=?`). `syntax-case`
+//! and `syntax` compile to Scheme code over these (`syntax_case.rs`, `stdlib/syntax-case.scm`).
+//! `free-identifier=?` needs the binding table, which only the expander has: the runtime asks
+//! it through the `expand` service ([`ExpandHost`]), answered while a transformer runs.
+//!
+//! Hygiene: before a call, the use's fresh scope is added to every identifier of the input;
+//! after it, the scope is flipped on the output (Flatt), so what the transformer introduced
+//! carries the scope and what it copied from the input does not.
+//!
+//! **Partial:** an identifier is a vector, so `vector?` is true of it; phases are implicit (a
+//! library is available at whatever phase it is used).
+
+use super::scopes::ScopeSet;
+use super::syntax::{Ident, Syntax};
+use ir::datum::Datum;
+use ir::lang::core_scheme::Tree;
+use ir::source::Span;
+use ir::symbol::Symbol;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+/// A value crossing between the expander and the expand-time runtime.
+#[derive(Clone, Debug)]
+pub enum Value {
+    Ident {
+        name: Symbol,
+        scopes: u32,
+        span: u32,
+    },
+    /// A list `(items ... . tail)` (no tail: proper) with the handle of its span (0: none).
+    List(Vec<Value>, Option<Box<Value>>, u32),
+    Vector(Vec<Value>, u32),
+    /// A symbol that is not wrapped in an identifier.
+    Symbol(Symbol),
+    /// Any other constant (never a pair, vector, symbol or `()`).
+    Atom(Datum),
+}
+
+/// Why running phase-1 code failed.
+#[derive(Clone, Debug)]
+pub enum RunError {
+    /// `(syntax-violation who message form [subform])`.
+    Violation(Box<Violation>),
+    /// Any other error (the runtime's report of it), or a value the expander cannot use.
+    Error(String),
+}
+
+/// What `syntax-violation` reported.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    pub who: Option<String>,
+    pub message: String,
+    pub form: Option<Value>,
+    pub subform: Option<Value>,
+}
+
+/// What a transformer asks the expander while it runs.
+pub trait ExpandHost {
+    /// `free-identifier=?`.
+    fn free_identifier_eq(&self, a: (Symbol, u32), b: (Symbol, u32)) -> bool;
+}
+
+/// Runs phase-1 code for the expander.
+pub trait PhaseRunner {
+    /// Evaluates `tree`, the expression of a macro definition, in the expand-time world, and
+    /// keeps its value: returns its handle. `units` are the units expanded so far; the runner
+    /// instantiates those whose variables the code refers to.
+    fn eval(&mut self, tree: &Tree, units: &[super::Unit]) -> Result<u32, RunError>;
+    /// Calls the transformer `handle` on `input`. `assign` says the use is `(set! keyword e)`,
+    /// which only a variable transformer accepts.
+    fn call(
+        &mut self,
+        transformer: u32,
+        input: &Value,
+        assign: bool,
+        host: &dyn ExpandHost,
+    ) -> Result<Value, RunError>;
+}
+
+/// The scope sets and spans that identifiers at run time name by fixnum handles.
+#[derive(Default)]
+pub struct Handles {
+    scopes: Vec<ScopeSet>,
+    scope_index: HashMap<ScopeSet, u32>,
+    spans: Vec<Option<Span>>,
+}
+
+impl Handles {
+    pub fn scopes(&mut self, set: &ScopeSet) -> u32 {
+        if let Some(&h) = self.scope_index.get(set) {
+            return h;
+        }
+        self.scopes.push(set.clone());
+        let h = (self.scopes.len() - 1) as u32;
+        self.scope_index.insert(set.clone(), h);
+        h
+    }
+
+    pub fn scope_set(&self, handle: u32) -> Option<&ScopeSet> {
+        self.scopes.get(handle as usize)
+    }
+
+    /// The handle of `span`; 0 is "no span".
+    pub fn span(&mut self, span: Option<Span>) -> u32 {
+        if span.is_none() {
+            return 0;
+        }
+        if self.spans.is_empty() {
+            self.spans.push(None);
+        }
+        self.spans.push(span);
+        (self.spans.len() - 1) as u32
+    }
+
+    pub fn span_of(&self, handle: u32) -> Option<Span> {
+        self.spans.get(handle as usize).copied().flatten()
+    }
+
+    /// `stx` as a run-time value, with `with` applied to each identifier's scopes.
+    pub fn to_value(&mut self, stx: &Syntax, with: &mut dyn FnMut(&ScopeSet) -> ScopeSet) -> Value {
+        ir::nanopass::grow(|| match stx {
+            Syntax::Id(id) => Value::Ident {
+                name: id.name,
+                scopes: self.scopes(&with(&id.scopes)),
+                span: self.span(id.span),
+            },
+            Syntax::Atom(datum, _) => Value::Atom((**datum).clone()),
+            Syntax::List(items, tail, span) => {
+                let items = items.iter().map(|i| self.to_value(i, with)).collect();
+                let tail = tail.as_ref().map(|t| Box::new(self.to_value(t, with)));
+                Value::List(items, tail, self.span(*span))
+            }
+            Syntax::Vector(items, span) => {
+                let items = items.iter().map(|i| self.to_value(i, with)).collect();
+                Value::Vector(items, self.span(*span))
+            }
+        })
+    }
+
+    /// The syntax a run-time value stands for, with `with` applied to each identifier's scopes;
+    /// nodes without a span of their own get `default`. A bare symbol becomes an identifier
+    /// with no scopes (bound to nothing).
+    pub fn to_syntax(
+        &self,
+        value: &Value,
+        default: Option<Span>,
+        with: &mut dyn FnMut(&ScopeSet) -> ScopeSet,
+    ) -> Syntax {
+        ir::nanopass::grow(|| match value {
+            Value::Ident { name, scopes, span } => Syntax::Id(Ident {
+                name: *name,
+                scopes: with(&self.scope_set(*scopes).cloned().unwrap_or_default()),
+                span: self.span_of(*span).or(default),
+            }),
+            Value::Symbol(name) => Syntax::Id(Ident {
+                name: *name,
+                scopes: ScopeSet::default(),
+                span: default,
+            }),
+            Value::Atom(datum) => Syntax::Atom(Rc::new(datum.clone()), default),
+            Value::List(items, tail, span) => {
+                let span = self.span_of(*span).or(default);
+                let items = items
+                    .iter()
+                    .map(|i| self.to_syntax(i, span, with))
+                    .collect();
+                let tail = tail.as_ref().map(|t| self.to_syntax(t, span, with));
+                Syntax::list(items, tail, span)
+            }
+            Value::Vector(items, span) => {
+                let span = self.span_of(*span).or(default);
+                let items = items
+                    .iter()
+                    .map(|i| self.to_syntax(i, span, with))
+                    .collect();
+                Syntax::Vector(items, span)
+            }
+        })
+    }
+}
+
+/// Writes a run-time value as Scheme text (identifiers as their names), for messages.
+pub fn show_value(handles: &Handles, value: &Value) -> String {
+    super::syntax::show(&handles.to_syntax(value, None, &mut |s| s.clone()))
+}

@@ -1,0 +1,6 @@
+(import (rnrs))
+(define-syntax m
+  (lambda (x)
+    (syntax-case x ()
+      ((_ a ... b ...) #'1))))
+(m)

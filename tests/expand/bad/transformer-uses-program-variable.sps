@@ -1,0 +1,5 @@
+(import (rnrs))
+(define (f x) x)
+(let ((y 1))
+  (let-syntax ((m (lambda (x) (if y #'1 #'2))))
+    (m)))

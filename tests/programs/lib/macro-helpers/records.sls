@@ -1,0 +1,22 @@
+;; A syntax-case macro exported by a library: it calls the helpers of (macro-helpers names)
+;; at expand time and expands into a reference to this library's unexported `tagged-vector`.
+(library (macro-helpers records)
+  (export define-simple-record)
+  (import (rnrs) (for (macro-helpers names) expand))
+  (define (tagged-vector tag . fields)
+    (apply vector tag fields))
+  (define-syntax define-simple-record
+    (lambda (x)
+      (syntax-case x ()
+        ((k type field ...)
+         (with-syntax ((make (datum->syntax #'k (symbol-append 'make- (syntax->datum #'type))))
+                       ((accessor ...)
+                        (map (lambda (name) (datum->syntax #'k name))
+                             (make-accessor-names (syntax->datum #'type)
+                                                  (syntax->datum #'(field ...)))))
+                       ((index ...)
+                        (let loop ((i 1) (fields #'(field ...)))
+                          (if (null? fields) '() (cons i (loop (+ i 1) (cdr fields)))))))
+           #'(begin
+               (define (make field ...) (tagged-vector 'type field ...))
+               (define (accessor r) (vector-ref r index)) ...)))))))
