@@ -14,7 +14,7 @@
 //! `$expand::transformer`, `$expand::input` and `$expand::assign`, storing `$expand::result`.
 //!
 //! Values cross by direct reads and writes of the heap ([`convert`]); the identifier tag is the
-//! base global `$identifier-tag`. Errors inside a transformer are captured: the services'
+//! base global `$identifier-rtd`. Errors inside a transformer are captured: the services'
 //! `write` to fd 2 goes to a buffer and `exit` returns here, so a runtime error becomes a
 //! diagnostic; `syntax-violation` reports its form through the `expand` service first.
 //!
@@ -172,6 +172,18 @@ impl World {
     fn run(&mut self, entry: u64) -> Result<(), RunError> {
         STDERR.with(|b| b.borrow_mut().clear());
         VIOLATION.with(|v| v.borrow_mut().take());
+        // A run starts outside any dynamic extent: an earlier run may have ended (by an error)
+        // inside `dynamic-wind`s and handlers, and with an error report under way.
+        for (name, value) in [
+            ("$base::$winders", NULL),
+            ("$base::$handlers", NULL),
+            ("$base::$reporting", FALSE),
+        ] {
+            if let Some(cell) = self.cell(name) {
+                // SAFETY: the cell is a global of an image placed in the region.
+                unsafe { *cell = value };
+            }
+        }
         let ctx = self.context();
         // SAFETY: the context was initialized by `start`; a run starts with an empty stack.
         let outcome = unsafe {
@@ -309,7 +321,7 @@ impl PhaseRunner for World {
                 entry
             }
         };
-        let tag = self.base_global("$identifier-tag")?;
+        let tag = self.base_global("$identifier-rtd")?;
         let ctx = self.context();
         let mut converter = convert::Converter::new(ctx, tag, &mut self.attach.symbols);
         let input = converter.write(input)?;
@@ -413,8 +425,9 @@ unsafe extern "sysv64" fn expand_service(_ctx: *mut Context, op: u64, a: u64, b:
             let Some(host) = HOST.with(|h| h.get()) else {
                 return FALSE;
             };
-            let (Some(x), Some(y)) = (convert::identifier_key(a), convert::identifier_key(b))
-            else {
+            let tag = CALL.with(|c| c.borrow().0);
+            let key = |v| convert::identifier(v, tag).map(|(name, scopes, _)| (name, scopes));
+            let (Some(x), Some(y)) = (key(a), key(b)) else {
                 return FALSE;
             };
             // SAFETY: `HOST` is set only while `call` runs, which outlives this service.

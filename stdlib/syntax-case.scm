@@ -1,18 +1,23 @@
-;;; Syntax objects at expand time (see passes/src/expand/phase.rs): identifiers are the vectors
-;;; #(tag name scopes span), where `tag` is the unique pair below and `scopes` and `span` are
-;;; fixnum handles the expander gives out. Everything else in a syntax object is ordinary
-;;; data. These procedures are part of every program, but only mean something while the
-;;; expander runs a transformer: elsewhere `free-identifier=?` is #f for any two identifiers.
+;;; Syntax objects at expand time (see passes/src/expand/phase.rs): identifiers are records of
+;;; the opaque, sealed type below, with the fields name, scopes and span, where `scopes` and
+;;; `span` are fixnum handles the expander gives out. Everything else in a syntax object is
+;;; ordinary data. These procedures are part of every program, but only mean something while
+;;; the expander runs a transformer: elsewhere `free-identifier=?` is #f for any two
+;;; identifiers.
 
-(define $identifier-tag (list (quote identifier)))
+(define $identifier-rtd
+  (make-record-type-descriptor 'identifier #f #f #t #t
+                               '#((immutable name) (immutable scopes) (immutable span))))
 
 (define ($make-identifier name scopes span)
-  (vector $identifier-tag name scopes span))
+  ($record $identifier-rtd name scopes span))
 
 (define (identifier? x)
-  (and (vector? x)
-       (= (vector-length x) 4)
-       (eq? (vector-ref x 0) $identifier-tag)))
+  (and ($record? x) (eq? ($record-rtd x) $identifier-rtd)))
+
+(define ($identifier-name id) ($record-ref id 0))
+(define ($identifier-scopes id) ($record-ref id 1))
+(define ($identifier-span id) ($record-ref id 2))
 
 (define ($check-identifier who x)
   (if (not (identifier? x))
@@ -21,8 +26,8 @@
 (define (bound-identifier=? a b)
   ($check-identifier 'bound-identifier=? a)
   ($check-identifier 'bound-identifier=? b)
-  (and (eq? (vector-ref a 1) (vector-ref b 1))
-       (eq? (vector-ref a 2) (vector-ref b 2))))
+  (and (eq? ($identifier-name a) ($identifier-name b))
+       (eq? ($identifier-scopes a) ($identifier-scopes b))))
 
 ;; Asks the expander, which alone knows the bindings.
 (define (free-identifier=? a b)
@@ -31,7 +36,7 @@
   ($expand-service 0 a b))
 
 (define (syntax->datum x)
-  (cond ((identifier? x) (vector-ref x 1))
+  (cond ((identifier? x) ($identifier-name x))
         ((pair? x) (cons (syntax->datum (car x)) (syntax->datum (cdr x))))
         ((vector? x) (list->vector (map syntax->datum (vector->list x))))
         (else x)))
@@ -39,13 +44,12 @@
 ;; Symbols in `datum` become identifiers with the scopes and location of `template-id`.
 (define (datum->syntax template-id datum)
   ($check-identifier 'datum->syntax template-id)
-  (let ((scopes (vector-ref template-id 2))
-        (span (vector-ref template-id 3)))
+  (let ((scopes ($identifier-scopes template-id))
+        (span ($identifier-span template-id)))
     (let convert ((d datum))
       (cond ((symbol? d) ($make-identifier d scopes span))
             ((pair? d) (cons (convert (car d)) (convert (cdr d))))
-            ((and (vector? d) (not (identifier? d)))
-             (list->vector (map convert (vector->list d))))
+            ((vector? d) (list->vector (map convert (vector->list d))))
             (else d)))))
 
 ;; Fresh identifiers: names no program can write, with no scopes of their own; the macro
@@ -69,25 +73,43 @@
   (case-lambda
     ((who message form) (syntax-violation who message form #f))
     ((who message form subform)
-     ($expand-service 1 (list who message form subform) #f)
-     (error (if who who 'syntax-violation) message (syntax->datum form)))))
+     (raise (if who
+                (condition (make-who-condition who)
+                           (make-message-condition message)
+                           (make-syntax-violation form subform))
+                (condition (make-message-condition message)
+                           (make-syntax-violation form subform)))))))
 
-(define $variable-transformer-tag (list (quote variable-transformer)))
+(define $variable-transformer-rtd
+  (make-record-type-descriptor 'variable-transformer #f #f #t #t '#((immutable procedure))))
 
-(define (make-variable-transformer proc)
-  (vector $variable-transformer-tag proc))
+(define (make-variable-transformer procedure)
+  ($check-procedure 'make-variable-transformer procedure)
+  ($record $variable-transformer-rtd procedure))
 
-;; Called by the expander for each use of a procedural macro.
+;; Called by the expander for each use of a procedural macro. A syntax violation goes to the
+;; expander with its form and subform (through the `expand` service, which ends the run);
+;; anything else raised goes on as if there were no handler here.
 (define ($call-transformer transformer input assign?)
-  (cond ((and (vector? transformer)
-              (= (vector-length transformer) 2)
-              (eq? (vector-ref transformer 0) $variable-transformer-tag))
-         ((vector-ref transformer 1) input))
-        ((not (procedure? transformer))
-         (syntax-violation #f "a macro's transformer is not a procedure" input))
-        (assign?
-         (syntax-violation #f "this keyword cannot be assigned" input (cadr input)))
-        (else (transformer input))))
+  (with-exception-handler
+   (lambda (c)
+     (if (and (condition? c) (syntax-violation? c))
+         ($expand-service 1
+                          (list (and (who-condition? c) (condition-who c))
+                                (if (message-condition? c) (condition-message c) "syntax violation")
+                                (syntax-violation-form c)
+                                (syntax-violation-subform c))
+                          #f))
+     (raise-continuable c))
+   (lambda ()
+     (cond ((and ($record? transformer)
+                 (eq? ($record-rtd transformer) $variable-transformer-rtd))
+            (($record-ref transformer 0) input))
+           ((not (procedure? transformer))
+            (syntax-violation #f "a macro's transformer is not a procedure" input))
+           (assign?
+            (syntax-violation #f "this keyword cannot be assigned" input (cadr input)))
+           (else (transformer input))))))
 
 ;; Matching a syntax-case pattern (encoded as passes/src/expand/syntax_case.rs describes):
 ;; the list of the pattern variables' values, or #f.
@@ -113,7 +135,6 @@
                  ((eq? kind 'each) ($match-each x p literals acc))
                  ((eq? kind 'vec)
                   (and (vector? x)
-                       (not (identifier? x))
                        ($match (vector->list x) (vector-ref p 1) literals acc)))
                  (else (and (equal? x (vector-ref p 1)) acc)))))))
 

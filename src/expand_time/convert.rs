@@ -112,13 +112,18 @@ impl<'a> Converter<'a> {
         ir::nanopass::grow(|| match value {
             Value::Ident { name, scopes, span } => {
                 let name = self.symbol(*name)?;
-                let tag = self.tag;
-                self.vector(&[
-                    tag,
+                let p = self.object(HEADER_RECORD, 4, 4)?;
+                let fields = [
+                    self.tag,
                     name,
                     fixnum(i64::from(*scopes)),
                     fixnum(i64::from(*span)),
-                ])
+                ];
+                for (i, field) in fields.into_iter().enumerate() {
+                    // SAFETY: inside the object just allocated.
+                    unsafe { *p.add(1 + i) = field };
+                }
+                Ok(p as u64 + TAG_OBJECT)
             }
             Value::Symbol(name) => self.symbol(*name),
             Value::List(items, tail, span) => {
@@ -216,17 +221,26 @@ fn string_text(v: u64) -> Option<String> {
     )
 }
 
-/// An identifier object's name and scopes handle.
-pub fn identifier_key(v: u64) -> Option<(Symbol, u32)> {
-    if v & TAG_MASK != TAG_OBJECT || kind(v) != HEADER_VECTOR || length(v) != 4 {
+/// An identifier's name, scopes handle and span handle, if `v` is an identifier (a record
+/// whose type is `tag`).
+pub fn identifier(v: u64, tag: u64) -> Option<(Symbol, u32, u32)> {
+    if v & TAG_MASK != TAG_OBJECT || kind(v) != HEADER_RECORD || length(v) != 4 {
         return None;
     }
-    let name = symbol_name(word(v + OBJECT_DATA as u64 + 8))?;
-    let scopes = word(v + OBJECT_DATA as u64 + 16);
-    if scopes & TAG_MASK != TAG_FIXNUM {
+    let field = |i: u64| word(v + OBJECT_DATA as u64 + 8 * i);
+    if field(0) != tag {
         return None;
     }
-    Some((name, (scopes >> FIXNUM_SHIFT) as u32))
+    let name = symbol_name(field(1))?;
+    let (scopes, span) = (field(2), field(3));
+    if scopes & TAG_MASK != TAG_FIXNUM || span & TAG_MASK != TAG_FIXNUM {
+        return None;
+    }
+    Some((
+        name,
+        (scopes >> FIXNUM_SHIFT) as u32,
+        (span >> FIXNUM_SHIFT) as u32,
+    ))
 }
 
 /// The output of a transformer as a value the expander takes.
@@ -274,23 +288,13 @@ fn read_value(
                 Ok(Value::List(items, tail, span))
             }
             TAG_OBJECT => match kind(v) {
+                HEADER_RECORD => match identifier(v, tag) {
+                    Some((name, scopes, span)) => Ok(Value::Ident { name, scopes, span }),
+                    None => Err(not_syntax("a record")),
+                },
                 HEADER_VECTOR => {
                     let n = length(v);
                     let element = |i: usize| word(v + OBJECT_DATA as u64 + 8 * i as u64);
-                    if n == 4 && element(0) == tag {
-                        let name = symbol_name(element(1));
-                        let (scopes, span) = (element(2), element(3));
-                        if let Some(name) = name
-                            && scopes & TAG_MASK == TAG_FIXNUM
-                            && span & TAG_MASK == TAG_FIXNUM
-                        {
-                            return Ok(Value::Ident {
-                                name,
-                                scopes: (scopes >> FIXNUM_SHIFT) as u32,
-                                span: (span >> FIXNUM_SHIFT) as u32,
-                            });
-                        }
-                    }
                     let mut items = Vec::with_capacity(n);
                     for i in 0..n {
                         items.push(read_value(element(i), tag, spans, budget)?);
@@ -350,7 +354,7 @@ pub fn violation(list: u64, tag: u64, spans: &HashMap<u64, u32>) -> RunError {
         v => symbol_name(v)
             .map(|s| s.as_str().to_owned())
             .or_else(|| string_text(v))
-            .or_else(|| identifier_key(v).map(|(n, _)| n.as_str().to_owned())),
+            .or_else(|| identifier(v, tag).map(|(n, _, _)| n.as_str().to_owned())),
     };
     let message = string_text(get(1)).unwrap_or_else(|| "syntax violation".to_owned());
     let form = from_heap(get(2), tag, spans).ok();

@@ -109,3 +109,19 @@
       (datum->syntax #'here n))))
 (display (list (next-number) (next-number) (next-number)))
 (newline)
+
+;; syntax-violation raises a &syntax condition: a transformer can catch it, and so can a
+;; program at run time.
+(define-syntax checked
+  (lambda (x)
+    (guard (c ((syntax-violation? c) #`(quote #,(condition-message c))))
+      (syntax-case x ()
+        ((_ a) (identifier? #'a) #''fine)
+        ((_ a) (syntax-violation 'checked "not an identifier" x #'a))))))
+(display (list (checked a) (checked 1)))
+(newline)
+(display (guard (c ((syntax-violation? c)
+                    (list (condition-who c) (condition-message c)
+                          (syntax->datum (syntax-violation-form c)))))
+           (syntax-violation 'me "bad form" #'(x y))))
+(newline)

@@ -63,7 +63,7 @@
 (display (let ((else #f)) (my-cond (else 3))))
 (newline)
 
-;; bound-identifier=? and free-identifier=? at run time on identifiers of the program.
-(display (list (bound-identifier=? #'a #'a) (bound-identifier=? #'a #'b)
+;; Identifiers of the program at run time: records, compared and stripped.
+(display (list (bound-identifier=? #'a #'a) (bound-identifier=? #'a #'b) (vector? #'a)
                (identifier? #'a) (identifier? #'(a)) (syntax->datum #'(a #(b) 1))))
 (newline)

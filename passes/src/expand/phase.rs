@@ -4,12 +4,12 @@
 //! cross between them.
 //!
 //! **Syntax objects at run time.** A transformer sees its input as ordinary Scheme data: pairs,
-//! vectors and constants, with each identifier an *identifier object*, the vector
-//! `#(tag name scopes span)` where `tag` is a unique object of the base library, `name` the
-//! symbol, `scopes` a fixnum naming a scope set and `span` a fixnum naming a source location,
-//! both handles into the expander's [`Handles`]. Handles are interned, so two identifiers have
-//! the same scopes exactly when their handles are equal (`bound-identifier=?`). `syntax-case`
-//! and `syntax` compile to Scheme code over these (`syntax_case.rs`, `stdlib/syntax-case.scm`).
+//! vectors and constants, with each identifier an *identifier object*, a record of the base
+//! library's opaque type `identifier` with the fields `name` (the symbol), `scopes` (a fixnum
+//! naming a scope set) and `span` (a fixnum naming a source location), both handles into the
+//! expander's [`Handles`]. Handles are interned, so two identifiers have the same scopes
+//! exactly when their handles are equal (`bound-identifier=?`). `syntax-case` and `syntax`
+//! compile to Scheme code over these (`syntax_case.rs`, `stdlib/syntax-case.scm`).
 //! `free-identifier=?` needs the binding table, which only the expander has: the runtime asks
 //! it through the `expand` service ([`ExpandHost`]), answered while a transformer runs.
 //!
@@ -17,8 +17,7 @@
 //! after it, the scope is flipped on the output (Flatt), so what the transformer introduced
 //! carries the scope and what it copied from the input does not.
 //!
-//! **Partial:** an identifier is a vector, so `vector?` is true of it; phases are implicit (a
-//! library is available at whatever phase it is used).
+//! **Partial:** phases are implicit (a library is available at whatever phase it is used).
 
 use super::scopes::ScopeSet;
 use super::syntax::{Ident, Syntax};

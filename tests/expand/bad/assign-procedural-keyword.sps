@@ -1,0 +1,6 @@
+(import (rnrs))
+(define-syntax m
+  (lambda (x)
+    (syntax-case x ()
+      (_ #'1))))
+(set! m 2)

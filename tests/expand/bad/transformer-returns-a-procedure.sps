@@ -1,0 +1,5 @@
+(import (rnrs))
+(define-syntax m
+  (lambda (x)
+    (lambda (y) y)))
+(m)

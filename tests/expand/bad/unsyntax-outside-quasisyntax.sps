@@ -1,0 +1,5 @@
+(import (rnrs))
+(define-syntax m
+  (lambda (x)
+    #'(list #,(+ 1 2))))
+(m)
