@@ -272,6 +272,19 @@
                         (newton y)))))))
     (values s (- n (* s s)))))
 
+;; R7RS integer division: floor/ rounds the quotient toward negative infinity (the remainder
+;; takes the divisor's sign), truncate/ toward zero (the remainder takes the dividend's).
+(define (floor-quotient n d)
+  (let ((q (quotient n d)))
+    (if (and (not (zero? (remainder n d))) (not (eq? (negative? n) (negative? d))))
+        (- q 1)
+        q)))
+(define (floor-remainder n d) (modulo n d))
+(define (floor/ n d) (values (floor-quotient n d) (floor-remainder n d)))
+(define (truncate-quotient n d) (quotient n d))
+(define (truncate-remainder n d) (remainder n d))
+(define (truncate/ n d) (values (quotient n d) (remainder n d)))
+
 (define (integer-valued? x) (integer? x))
 (define (rational-valued? x) (rational? x))
 (define (real-valued? x) (real? x))

@@ -1,0 +1,10 @@
+(import (rnrs))
+;; R7RS floor/ and truncate/ (the examples of R7RS 6.2.6), on fixnums, bignums and flonums.
+(define (show . xs) (write xs) (newline))
+(define (both f n d) (call-with-values (lambda () (f n d)) list))
+(show (both floor/ 5 2) (both floor/ -5 2) (both floor/ 5 -2) (both floor/ -5 -2))
+(show (both truncate/ 5 2) (both truncate/ -5 2) (both truncate/ 5 -2) (both truncate/ -5 -2))
+(show (both truncate/ -5.0 2))
+(show (floor-quotient (- (expt 10 20)) 3) (floor-remainder (- (expt 10 20)) 3))
+(show (truncate-quotient (- (expt 10 20)) 3) (truncate-remainder (- (expt 10 20)) 3))
+(show (floor-quotient 6 -3) (floor-remainder 6 -3))
