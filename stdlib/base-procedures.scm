@@ -418,58 +418,54 @@
   ($check-vector 'vector-for-each v)
   (apply for-each f (vector->list v) (map vector->list vs)))
 
-;;; Control: continuations, dynamic-wind, parameters. The primitives $call/cc, $continue and
-;;; $continue-thunk capture and reinstate the frames (backend/src/codegen/control.rs); the
-;;; winders are kept here, in Scheme.
-
-;; The dynamic-wind entries in force, innermost first: pairs (before . after).
-(define $winders '())
+;;; Control: continuations, dynamic-wind, parameters. The primitive $call/cc captures the
+;;; frames into a continuation, a procedure that reinstates them (backend/src/codegen/control.rs);
+;;; the dynamic-wind entries in force, innermost first, are a list of (before . after) pairs in
+;;; the context block, read and written with $winders and $set-winders!.
 
 ;; Runs the after thunks out of the current extent and the before thunks into `target`'s,
 ;; through their common ancestor; each thunk runs with the winders of its own dynamic-wind call.
 (define ($wind-to target)
   (let ((common
-         (let ((lh (length $winders)) (lt (length target)))
-           (let loop ((here (if (> lh lt) (list-tail $winders (- lh lt)) $winders))
+         (let ((lh (length ($winders))) (lt (length target)))
+           (let loop ((here (if (> lh lt) (list-tail ($winders) (- lh lt)) ($winders)))
                       (there (if (> lt lh) (list-tail target (- lt lh)) target)))
              (if (eq? here there) here (loop (cdr here) (cdr there)))))))
     (let unwind ()
-      (unless (eq? $winders common)
-        (let ((after (cdar $winders)))
-          (set! $winders (cdr $winders))
+      (unless (eq? ($winders) common)
+        (let ((after (cdar ($winders))))
+          ($set-winders! (cdr ($winders)))
           (after)
           (unwind))))
     (let rewind ((ws target))
       (unless (eq? ws common)
         (rewind (cdr ws))
         ((caar ws))
-        (set! $winders ws)))))
+        ($set-winders! ws)))))
 
 (define (call-with-current-continuation f)
-  ($check-procedure 'call-with-current-continuation f)
-  ($call/cc
-   (lambda (k)
-     (let ((winders $winders))
-       (f (case-lambda
-            ((v)
-             (unless (eq? $winders winders) ($wind-to winders))
-             ($continue k v))
-            (vs
-             (unless (eq? $winders winders) ($wind-to winders))
-             ($continue-thunk k (lambda () (apply values vs))))))))))
+  (unless (procedure? f)
+    (assertion-violation 'call-with-current-continuation "not a procedure" f))
+  ($call/cc f))
 
 (define call/cc call-with-current-continuation)
+
+;; What a continuation does when called in another dynamic-wind context than its own, or with
+;; more than four values: the continuation's code tail-calls this with itself first.
+(define ($continue-slow k . vals)
+  ($wind-to ($continuation-winders k))
+  ($continue-thunk k (lambda () (apply values vals))))
 
 (define (dynamic-wind before thunk after)
   ($check-procedure 'dynamic-wind before)
   ($check-procedure 'dynamic-wind thunk)
   ($check-procedure 'dynamic-wind after)
   (before)
-  (set! $winders (cons (cons before after) $winders))
+  ($set-winders! (cons (cons before after) ($winders)))
   (call-with-values thunk
     (case-lambda
-      ((v) (set! $winders (cdr $winders)) (after) v)
-      (vs (set! $winders (cdr $winders)) (after) (apply values vs)))))
+      ((v) ($set-winders! (cdr ($winders))) (after) v)
+      (vs ($set-winders! (cdr ($winders))) (after) (apply values vs)))))
 
 ;; A parameter is a procedure: no argument gives its value, one sets it (converted);
 ;; `$parameter-key` as the argument gives its converter, and with a value sets it as is

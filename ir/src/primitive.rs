@@ -139,8 +139,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("call-with-values", Exactly(2)),
     // Continuations (backend::codegen::control); call/cc and dynamic-wind are Scheme over them.
     prim("$call/cc", Exactly(1)),
-    prim("$continue", Exactly(2)),
     prim("$continue-thunk", Exactly(2)),
+    prim("$winders", Exactly(0)),
+    prim("$set-winders!", Exactly(1)),
+    prim("$continuation-winders", Exactly(1)),
     // Output and the process.
     prim("display", Between(1, 2)),
     prim("write", Between(1, 2)),

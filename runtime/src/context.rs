@@ -44,6 +44,10 @@ pub struct Context {
     /// found by the runtime's services jump there too (`crate::error::raise`), so they become
     /// conditions like the generated code's own.
     pub error_exit: u64,
+    /// The `dynamic-wind` entries in force, innermost first: a list of pairs `(before .
+    /// after)`, read and written by Scheme (`$winders`, `$set-winders!`) and recorded in each
+    /// continuation.
+    pub winders: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -60,6 +64,7 @@ pub const CONT_LINK: i32 = offset_of!(Context, cont_link) as i32;
 pub const STACK_DEPTH_LIMIT: i32 = offset_of!(Context, stack_depth_limit) as i32;
 pub const STACK_FLOOR: i32 = offset_of!(Context, stack_floor) as i32;
 pub const ERROR_EXIT: i32 = offset_of!(Context, error_exit) as i32;
+pub const WINDERS: i32 = offset_of!(Context, winders) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

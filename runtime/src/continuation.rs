@@ -28,6 +28,16 @@
 //!   or many values on. With `cont_link` `#f` the program has ended.
 //! * *Reinstatement* (calling a continuation) discards the stack and does the same copy.
 //!
+//! **For the collector.** Roots: the context's `cont_link` and `winders`. Continuations are
+//! closures; their chunks (`HEADER_STACK_CHUNK`) are walked with the frame table from the
+//! first word to the last (pieces of one chunk are cut at frame boundaries). The stack's walk
+//! ends at the underflow word. The generated code allocates in two places that are not
+//! collection points yet: `capture` (a chunk of up to [`SEGMENT_SIZE`] bytes and a
+//! continuation, while the frames being copied are still on the stack above `rsp` and, for
+//! `$call/cc`, the procedure to call is in the word below `rsp`; for an overflow, the
+//! prologue's registers are saved below the new frame) and `split_service`. Until they are,
+//! the collector must leave that much room below the heap limit.
+//!
 //! Captured frames are never run in place, so a continuation can be reinstated any number of
 //! times. A capture of more than [`PIECE_SIZE`] bytes of frames is split at frame boundaries
 //! (found with the frame table, [`crate::gc::frames`]) into a chain of continuations sharing
@@ -47,24 +57,26 @@ pub const DEPTH_LIMIT: u64 = 1 << 30;
 /// exception handler, once conditions exist) has room to run.
 pub const DEPTH_SLACK: u64 = 16 << 20;
 
-/// Words after a continuation's header.
-pub const CONTINUATION_WORDS: u64 = 5;
-
 use crate::context::Context;
 use crate::gc::frames::Table;
 use crate::object::field;
 use crate::value::*;
 
-/// Byte offsets from a tagged continuation (`TAG_OBJECT`) to its fields.
-pub const CHUNK: i32 = 5;
-/// Where the frames start in the chunk's data (a fixnum byte count).
-pub const OFFSET: i32 = 13;
-/// How many bytes of frames (a fixnum; a multiple of 16).
-pub const SIZE: i32 = 21;
-/// The continuation to return to after these frames, or `#f`.
-pub const LINK: i32 = 29;
-/// `SIZE` plus the link's `DEPTH` (a fixnum).
-pub const DEPTH: i32 = 37;
+/// A continuation is a closure whose code is the image's continuation entry (so calling it
+/// reinstates it) and whose free variables are, in order: the stack chunk holding its frames,
+/// where they start in the chunk's data (`offset`, a fixnum byte count), how many bytes
+/// (`size`, a fixnum, a multiple of 16), the continuation to return to after them (`link`, or
+/// `#f`), `depth` (`size` plus the link's `depth`, a fixnum) and the `dynamic-wind` entries
+/// in force when it was captured (`winders`). All are Scheme values.
+pub const CONTINUATION_FREE: u64 = 6;
+
+/// Byte offsets from a tagged continuation (`TAG_CLOSURE`) to its fields.
+pub const CHUNK: i32 = CLOSURE_FREE;
+pub const OFFSET: i32 = CLOSURE_FREE + 8;
+pub const SIZE: i32 = CLOSURE_FREE + 16;
+pub const LINK: i32 = CLOSURE_FREE + 24;
+pub const DEPTH: i32 = CLOSURE_FREE + 32;
+pub const WINDERS: i32 = CLOSURE_FREE + 40;
 
 /// The `split_continuation` service: cuts the frames of the continuation `k` (just captured,
 /// its chunk to itself, `offset` 0) at frame boundaries into pieces of at least
@@ -109,22 +121,24 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
             if offset - start < PIECE_SIZE as usize || offset == size {
                 continue;
             }
-            let record = crate::object::allocate(ctx, 8 * (CONTINUATION_WORDS as usize + 1));
-            *record = header(HEADER_CONTINUATION, CONTINUATION_WORDS);
-            *record.add(1) = chunk;
-            *record.add(2) = fixnum(offset as i64);
-            *record.add(3) = fixnum((size - offset) as i64);
-            *record.add(4) = link;
-            *record.add(5) = fixnum((size - offset) as i64) + link_depth;
-            let tagged = record as u64 + TAG_OBJECT;
+            let record = crate::object::allocate(ctx, 8 * (CONTINUATION_FREE as usize + 2));
+            *record = header(HEADER_CLOSURE, CONTINUATION_FREE);
+            *record.add(1) = field(k, CLOSURE_CODE);
+            *record.add(2) = chunk;
+            *record.add(3) = fixnum(offset as i64);
+            *record.add(4) = fixnum((size - offset) as i64);
+            *record.add(5) = link;
+            *record.add(6) = fixnum((size - offset) as i64) + link_depth;
+            *record.add(7) = field(k, WINDERS);
+            let tagged = record as u64 + TAG_CLOSURE;
             match last {
                 None => {
                     first_end = offset;
                     first_link = tagged;
                 }
                 Some(previous) => {
-                    *previous.add(3) = fixnum((offset - start) as i64);
-                    *previous.add(4) = tagged;
+                    *previous.add(4) = fixnum((offset - start) as i64);
+                    *previous.add(5) = tagged;
                 }
             }
             last = Some(record);

@@ -37,6 +37,7 @@ pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
         (*ctx).stack_top = stack as u64 + context::STACK_SIZE as u64;
         (*ctx).stack_limit = (*ctx).stack_top - continuation::SEGMENT_SIZE;
         (*ctx).cont_link = FALSE;
+        (*ctx).winders = NULL;
         (*ctx).stack_depth_limit = fixnum(continuation::DEPTH_LIMIT as i64);
     }
     0

@@ -46,14 +46,11 @@ pub const HEADER_SYMBOL: u64 = 0x17;
 pub const HEADER_BYTEVECTOR: u64 = 0x1f;
 pub const HEADER_BOX: u64 = 0x27;
 pub const HEADER_CLOSURE: u64 = 0x2f;
-/// A continuation (`runtime::continuation`): five words after the header, `[chunk, offset,
-/// size, link, depth]`. `chunk` (a stack chunk) and `link` (a continuation or `#f`) are Scheme
-/// values; `offset`, `size` and `depth` are fixnums (byte counts).
-pub const HEADER_CONTINUATION: u64 = 0x37;
 /// A stack chunk: frames copied off the Scheme stack, `length` words of them. The words are not
 /// all Scheme values: the chunk is a sequence of frames, each a return address (raw code
 /// address) followed by the frame's slots, as on the stack; a collector walks it with the frame
-/// table, as it walks the stack (`runtime::continuation`).
+/// table, as it walks the stack (`runtime::continuation`). (Continuations themselves are
+/// closures whose free variables are all Scheme values.)
 pub const HEADER_STACK_CHUNK: u64 = 0x3f;
 /// A flonum: one raw word after the header, the IEEE double's bits (length 1). No Scheme values.
 pub const HEADER_FLONUM: u64 = 0x57;

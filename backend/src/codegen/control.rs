@@ -4,18 +4,19 @@
 //! primitives that reach it. `runtime::continuation` describes the model and the layouts.
 //!
 //! The shared stubs run between Scheme frames, so they use only the registers that carry
-//! nothing at that point and keep the stack untouched above `rsp`: the copies are plain loops
-//! and `rep movsq`, never runtime services (a service would run its Rust frames on the stack
-//! being overwritten).
+//! nothing at that point and keep the stack untouched above `rsp`. The copies are plain loops
+//! in generated code, not runtime services: a service would run its Rust frames on the stack
+//! being overwritten. The one service they call, `split_continuation`, runs before any copy
+//! onto the stack.
 
 use super::CompileError;
-use super::emit::{Gen, Reg};
+use super::emit::{Gen, Operand, Reg};
 use super::expr::Cont;
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::ExprId;
 use ir::symbol::Symbol;
 use runtime::context as ctx;
-use runtime::continuation::{self as k, CONTINUATION_WORDS};
+use runtime::continuation::{self as k, CONTINUATION_FREE};
 use runtime::services as svc;
 use runtime::value::*;
 
@@ -30,9 +31,9 @@ pub struct Labels {
     /// From a prologue: the frame is allocated (`rsp` lowered by `eax` bytes) and below the
     /// segment's limit; `r10` is where to resume.
     segment_overflow: CodeLabel,
-    /// Calling a continuation (in `r10`) with one value (in `rdx`), or with a thunk (in `rdx`)
-    /// to tail-call in it.
-    throw_value: CodeLabel,
+    /// The code of every continuation: calling one reinstates it.
+    entry: CodeLabel,
+    /// Reinstating a continuation (in `r10`) and tail-calling a thunk (in `rdx`) in it.
     throw_thunk: CodeLabel,
     /// The chain would exceed `stack_depth_limit`.
     too_deep: CodeLabel,
@@ -58,7 +59,7 @@ impl Labels {
             program_end: a.create_label(),
             capture: a.create_label(),
             segment_overflow: a.create_label(),
-            throw_value: a.create_label(),
+            entry: a.create_label(),
             throw_thunk: a.create_label(),
             too_deep: a.create_label(),
         }
@@ -114,26 +115,47 @@ impl Gen<'_> {
         Ok(())
     }
 
-    /// `($continue k v)` returns `v` to the continuation `k`; `($continue-thunk k thunk)`
-    /// tail-calls `thunk` in it (so it can return any number of values). Neither returns here.
-    pub fn throw(&mut self, name: Symbol, args: &[ExprId]) -> Result<(), CompileError> {
+    /// `($continue-thunk k thunk)` reinstates the continuation `k` and tail-calls `thunk` in
+    /// it, so it can return any number of values there. It does not return here.
+    pub fn continue_thunk(&mut self, name: Symbol, args: &[ExprId]) -> Result<(), CompileError> {
         let mark = self.frame.mark();
         let ops = self.operands(args)?;
-        let thunk = name.as_str() == "$continue-thunk";
-        if thunk {
-            self.load_procedure(ops[1])?;
-            self.a.mov(rdx, rdi)?;
-        } else {
-            self.load(Reg::Rdx, ops[1])?;
-        }
+        self.load_procedure(ops[1])?;
+        self.a.mov(rdx, rdi)?;
         self.load(Reg::R10, ops[0])?;
-        self.check_object(Reg::R10, HEADER_CONTINUATION, Reg::Rax, name)?;
-        if thunk {
-            self.a.jmp(self.control.throw_thunk)?;
-        } else {
-            self.a.jmp(self.control.throw_value)?;
-        }
+        self.check_continuation(Reg::R10, name)?;
+        self.a.jmp(self.control.throw_thunk)?;
         self.frame.release(mark);
+        Ok(())
+    }
+
+    /// The primitives over the context's winders list and a continuation's: `($winders)`,
+    /// `($set-winders! list)`, `($continuation-winders k)`. Operands are already evaluated.
+    pub fn winders_primitive(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        match name.as_str() {
+            "$winders" => self.a.mov(rax, self.ctx_field(ctx::WINDERS))?,
+            "$set-winders!" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.mov(self.ctx_field(ctx::WINDERS), rax)?;
+                self.a.mov(eax, VOID as u32)?;
+            }
+            _ => {
+                self.load(Reg::Rax, ops[0])?;
+                self.check_continuation(Reg::Rax, name)?;
+                self.a.mov(rax, qword_ptr(rax + k::WINDERS))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Jumps to an error exit unless `reg` is a continuation: a closure of the continuation
+    /// entry. Clobbers `r11`.
+    fn check_continuation(&mut self, reg: Reg, who: Symbol) -> Result<(), CompileError> {
+        self.check_tag(reg, TAG_CLOSURE, Reg::R11, who)?;
+        let exit = self.error_exit(runtime::error::ErrorKind::WrongType, Some(who), Some(reg));
+        self.a.lea(r11, ptr(self.control.entry))?;
+        self.a.cmp(qword_ptr(reg.q() + CLOSURE_CODE), r11)?;
+        self.a.jne(exit)?;
         Ok(())
     }
 
@@ -143,11 +165,7 @@ impl Gen<'_> {
         self.capture_stub()?;
         self.segment_overflow_stub()?;
 
-        let mut throw_value = self.control.throw_value;
-        self.bind(&mut throw_value)?;
-        self.reinstate()?;
-        self.a.mov(rax, rdx)?;
-        self.a.ret()?;
+        self.continuation_entry()?;
 
         let mut throw_thunk = self.control.throw_thunk;
         self.bind(&mut throw_thunk)?;
@@ -163,6 +181,55 @@ impl Gen<'_> {
         self.a.add(rax, fixnum(k::DEPTH_SLACK as i64) as i32)?;
         self.a.mov(self.ctx_field(ctx::STACK_DEPTH_LIMIT), rax)?;
         self.a.jmp(self.stack_overflow)?;
+        Ok(())
+    }
+
+    /// The code of continuations (`rdi` the continuation, arguments as for any call). With the
+    /// current winders those of the continuation and at most four values, it reinstates the
+    /// continuation and returns the values through `mv_return`. Otherwise it tail-calls the
+    /// Scheme procedure `$continue-slow` (`stdlib/base-procedures.scm`) with the continuation
+    /// prepended to the arguments, which winds and then uses `$continue-thunk`.
+    fn continuation_entry(&mut self) -> Result<(), CompileError> {
+        let mut entry = self.control.entry;
+        self.bind(&mut entry)?;
+        let mut slow = self.a.create_label();
+        self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
+        self.a.cmp(rax, qword_ptr(rdi + k::WINDERS))?;
+        self.a.jne(slow)?;
+        self.a.cmp(esi, 4)?;
+        self.a.ja(slow)?;
+        self.a.mov(r10, rdi)?;
+        self.reinstate()?;
+        self.a.jmp(self.mv_return)?;
+
+        // Shift the arguments up by one: stack arguments first, the last (lowest) first.
+        self.bind(&mut slow)?;
+        let mut shifted = self.a.create_label();
+        let mut shift = self.a.create_label();
+        self.a.mov(eax, esi)?;
+        self.a.sub(eax, 4)?;
+        self.a.jle(shifted)?;
+        self.bind(&mut shift)?;
+        self.a.mov(r11, rax)?;
+        self.a.neg(r11)?;
+        self.a.mov(r10, qword_ptr(rsp + r11 * 8))?;
+        self.a.mov(qword_ptr(rsp + r11 * 8 - 8), r10)?;
+        self.a.dec(eax)?;
+        self.a.jnz(shift)?;
+        self.bind(&mut shifted)?;
+        self.a.mov(qword_ptr(rsp - 8), r9)?;
+        self.a.mov(r9, r8)?;
+        self.a.mov(r8, rcx)?;
+        self.a.mov(rcx, rdx)?;
+        self.a.mov(rdx, rdi)?;
+        self.a.inc(esi)?;
+        let name = Symbol::intern("$base::$continue-slow");
+        let cell = self.data.global(name) as i32;
+        let unbound = self.error_exit(runtime::error::ErrorKind::Unbound, Some(name), None);
+        self.a.mov(rdi, qword_ptr(r15 + cell))?;
+        self.a.cmp(rdi, UNBOUND as i32)?;
+        self.a.je(unbound)?;
+        self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         Ok(())
     }
 
@@ -279,7 +346,7 @@ impl Gen<'_> {
 
     /// Moves the frames from `rsi` (the top frame's return address) to the bottom of the stack
     /// into a new continuation linked to `cont_link`, which becomes `cont_link`; leaves it in
-    /// `rax`. Clobbers `rcx rsi rdi r10 r11`; the stack is untouched.
+    /// `rax`. Clobbers `rcx rsi rdi r10 r11 xmm0`; the stack is untouched.
     fn capture(&mut self) -> Result<(), CompileError> {
         let mut no_link = self.a.create_label();
         self.a.mov(rcx, self.ctx_field(ctx::STACK_TOP))?;
@@ -296,35 +363,49 @@ impl Gen<'_> {
         self.a.cmp(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
         self.a.ja(self.control.too_deep)?;
         // The chunk (header and frames), then the continuation.
-        let record = 8 * (CONTINUATION_WORDS as i32 + 1);
+        let closure = 8 * (CONTINUATION_FREE as i32 + 2);
         self.a.mov(rdi, r14)?;
-        self.a.lea(r14, qword_ptr(r14 + rcx + (8 + record)))?;
+        self.a.lea(r14, qword_ptr(r14 + rcx + (8 + closure)))?;
         self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
         self.a.ja(self.out_of_memory)?;
         self.a.lea(r11, qword_ptr(rdi + rcx + 8))?;
-        let field = |i: i32| 8 * (i + 1);
+        // The continuation's words, from its untagged address.
+        let word = |field: i32| field + TAG_CLOSURE as i32;
         self.a.mov(
             qword_ptr(r11),
-            header(HEADER_CONTINUATION, CONTINUATION_WORDS) as i32,
+            header(HEADER_CLOSURE, CONTINUATION_FREE) as i32,
         )?;
-        self.a.mov(qword_ptr(r11 + field(3)), r10)?;
-        self.a.mov(qword_ptr(r11 + field(4)), rax)?;
-        self.a.mov(qword_ptr(r11 + field(1)), 0)?;
+        self.a.mov(qword_ptr(r11 + word(k::LINK)), r10)?;
+        self.a.mov(qword_ptr(r11 + word(k::DEPTH)), rax)?;
+        self.a.mov(qword_ptr(r11 + word(k::OFFSET)), 0)?;
         self.a.mov(rax, rcx)?;
         self.a.shl(rax, FIXNUM_SHIFT)?;
-        self.a.mov(qword_ptr(r11 + field(2)), rax)?;
+        self.a.mov(qword_ptr(r11 + word(k::SIZE)), rax)?;
         self.a.lea(rax, qword_ptr(rdi + TAG_OBJECT as i32))?;
-        self.a.mov(qword_ptr(r11 + field(0)), rax)?;
+        self.a.mov(qword_ptr(r11 + word(k::CHUNK)), rax)?;
+        self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
+        self.a.mov(qword_ptr(r11 + word(k::WINDERS)), rax)?;
+        self.a.lea(rax, ptr(self.control.entry))?;
+        self.a.mov(qword_ptr(r11 + word(CLOSURE_CODE)), rax)?;
         // The chunk's header: its length in words.
         self.a.mov(rax, rcx)?;
         self.a.shl(rax, HEADER_SHIFT - 3)?;
         self.a.or(rax, HEADER_STACK_CHUNK as i32)?;
         self.a.mov(qword_ptr(rdi), rax)?;
-        self.a.lea(rax, qword_ptr(r11 + TAG_OBJECT as i32))?;
+        self.a.lea(rax, qword_ptr(r11 + TAG_CLOSURE as i32))?;
         self.a.mov(self.ctx_field(ctx::CONT_LINK), rax)?;
-        self.a.add(rdi, 8)?;
-        self.a.shr(rcx, 3)?;
-        self.a.rep().movsq()?;
+        // Copy 16 bytes at a time, from the end (runs of frames are multiples of 16 bytes;
+        // short copies are the common case, where `rep movs` starts slowly).
+        let mut copy = self.a.create_label();
+        let mut done = self.a.create_label();
+        self.a.test(rcx, rcx)?;
+        self.a.jz(done)?;
+        self.bind(&mut copy)?;
+        self.a.sub(rcx, 16)?;
+        self.a.movups(xmm0, xmmword_ptr(rsi + rcx))?;
+        self.a.movups(xmmword_ptr(rdi + rcx + 8), xmm0)?;
+        self.a.jnz(copy)?;
+        self.bind(&mut done)?;
         Ok(())
     }
 
@@ -355,7 +436,7 @@ impl Gen<'_> {
 
     /// Copies the frames of the continuation in `r10` onto the stack, ending just below the
     /// underflow word, makes its link `cont_link`, and points `rsp` at the top frame's return
-    /// address. Clobbers `rax rdi r10 r11`; the stack's previous contents are discarded.
+    /// address. Clobbers `rax rdi r10 r11 xmm0`; the stack's previous contents are discarded.
     fn reinstate(&mut self) -> Result<(), CompileError> {
         let mut done = self.a.create_label();
         let mut copy = self.a.create_label();
@@ -372,9 +453,9 @@ impl Gen<'_> {
         self.a.test(r11, r11)?;
         self.a.jz(done)?;
         self.bind(&mut copy)?;
-        self.a.sub(r11, 8)?;
-        self.a.mov(r10, qword_ptr(rax + r11 + OBJECT_DATA))?;
-        self.a.mov(qword_ptr(rdi + r11), r10)?;
+        self.a.sub(r11, 16)?;
+        self.a.movups(xmm0, xmmword_ptr(rax + r11 + OBJECT_DATA))?;
+        self.a.movups(xmmword_ptr(rdi + r11), xmm0)?;
         self.a.jnz(copy)?;
         self.bind(&mut done)?;
         self.a.mov(rsp, rdi)?;

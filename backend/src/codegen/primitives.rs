@@ -50,7 +50,7 @@ impl Gen<'_> {
             "values" => return self.values(args, cont),
             "call-with-values" => return self.call_with_values(args, cont),
             "$call/cc" => return self.call_cc(args, cont),
-            "$continue" | "$continue-thunk" => return self.throw(name, args),
+            "$continue-thunk" => return self.continue_thunk(name, args),
             _ => {}
         }
         let ops = self.operands(args)?;
@@ -111,6 +111,9 @@ impl Gen<'_> {
             "symbol?" => self.object_test(ops[0], HEADER_SYMBOL)?,
             "bytevector?" => self.object_test(ops[0], HEADER_BYTEVECTOR)?,
             "void" => self.a.mov(eax, VOID as u32)?,
+            "$winders" | "$set-winders!" | "$continuation-winders" => {
+                self.winders_primitive(name, ops)?
+            }
 
             // ---- Fixnum arithmetic: tagged values add and subtract as they are; overflow
             // of the 61-bit range is overflow of the 64-bit operation.

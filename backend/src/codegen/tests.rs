@@ -50,45 +50,45 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne 000000000000057Eh
+            jne 0000000000000631h
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb 0000000000000584h
+            jb 0000000000000637h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             mov r10d,8
             test al,7
-            jne short 00000000000004C8h
+            jne short 000000000000057Bh
             add rax,r10
-            jo 0000000000000553h
+            jo 0000000000000606h
             add rsp,48h
             ret
             test al,7
-            jne short 00000000000004DAh
+            jne short 000000000000058Dh
             mov r11,rax
             sar r11,3
             cvtsi2sd xmm0,r11
-            jmp short 00000000000004F2h
+            jmp short 00000000000005A5h
             mov r11d,eax
             and r11d,7
             cmp r11d,3
-            jne short 0000000000000556h
+            jne short 0000000000000609h
             cmp byte ptr [rax-3],57h
-            jne short 0000000000000556h
+            jne short 0000000000000609h
             movsd xmm0,[rax+5]
             test r10b,7
-            jne short 0000000000000506h
+            jne short 00000000000005B9h
             mov r11,r10
             sar r11,3
             cvtsi2sd xmm1,r11
-            jmp short 0000000000000520h
+            jmp short 00000000000005D3h
             mov r11d,r10d
             and r11d,7
             cmp r11d,3
-            jne short 0000000000000556h
+            jne short 0000000000000609h
             cmp byte ptr [r10-3],57h
-            jne short 0000000000000556h
+            jne short 0000000000000609h
             movsd xmm1,[r10+5]
             addsd xmm0,xmm1
             mov r11,r14
@@ -99,27 +99,27 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov [r11],rax
             movsd [r11+8],xmm0
             lea rax,[r11+3]
-            jmp 00000000000004C3h
-            jmp short 0000000000000556h
+            jmp 0000000000000576h
+            jmp short 0000000000000609h
             sub rax,r10
             mov rdx,rax
             mov rcx,r10
             mov rdi,r15
             mov esi,0
-            lea r8,[r15+7DBh]
+            lea r8,[r15+85Bh]
             mov [r15+8],r14
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
-            jmp 00000000000004C3h
+            jmp 0000000000000576h
             shl rsi,3
-            jmp short 0000000000000595h
+            jmp short 0000000000000648h
             mov eax,48h
-            lea r10,[4A1h]
-            jmp 0000000000000233h
+            lea r10,[554h]
+            jmp 0000000000000254h
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+80Bh]
+            lea rdx,[r15+88Bh]
             jmp 000000000000004Dh
         "#]],
     );
@@ -135,10 +135,10 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 0000000000000505h
+            jne short 00000000000005B8h
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb short 000000000000050Bh
+            jb short 00000000000005BEh
             mov [rsp+50h],rdx
             mov [rsp+48h],rcx
             mov [rsp+40h],rdi
@@ -146,7 +146,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 000000000000051Ch
+            jne short 00000000000005CFh
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -156,23 +156,23 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 000000000000052Eh
+            jne short 00000000000005E1h
             lea rax,[rsi-4]
             test rax,rax
-            jle short 00000000000004FEh
+            jle short 00000000000005B1h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 00000000000004ECh
+            jne short 000000000000059Fh
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 0000000000000540h
+            jmp short 00000000000005F3h
             mov eax,58h
-            lea r10,[499h]
-            jmp 0000000000000233h
+            lea r10,[54Ch]
+            jmp 0000000000000254h
             mov rcx,rdi
             mov esi,4
             mov edx,6
@@ -183,7 +183,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jmp 000000000000004Dh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+7EBh]
+            lea rdx,[r15+86Bh]
             jmp 000000000000004Dh
         "#]],
     );
