@@ -53,7 +53,9 @@ pub struct World {
     /// The globals each unit defines (computed on first need).
     unit_globals: HashMap<usize, HashSet<Symbol>>,
     call_entry: Option<u64>,
-    transformers: Vec<u64>,
+    /// The global cell holding each transformer (the world's heap is reached only through
+    /// cells, so a collector scanning the images' data as roots would see them).
+    transformers: Vec<*mut u64>,
     started: bool,
 }
 
@@ -293,8 +295,7 @@ impl PhaseRunner for World {
         let cell = self
             .cell(name.as_str())
             .ok_or_else(|| RunError::Error("internal error: transformer cell".to_owned()))?;
-        // SAFETY: the image just run defined the cell.
-        self.transformers.push(unsafe { *cell });
+        self.transformers.push(cell);
         Ok(handle)
     }
 
@@ -305,7 +306,7 @@ impl PhaseRunner for World {
         assign: bool,
         host: &dyn ExpandHost,
     ) -> Result<Value, RunError> {
-        let Some(&procedure) = self.transformers.get(transformer as usize) else {
+        let Some(&procedure_cell) = self.transformers.get(transformer as usize) else {
             return Err(RunError::Error(
                 "internal error: no such transformer".to_owned(),
             ));
@@ -336,9 +337,9 @@ impl PhaseRunner for World {
         let [Some(t), Some(i), Some(a), Some(r)] = cells else {
             return Err(RunError::Error("internal error: call cells".to_owned()));
         };
-        // SAFETY: the cells are globals of the call image.
+        // SAFETY: the cells are globals of images placed in the region.
         unsafe {
-            *t = procedure;
+            *t = *procedure_cell;
             *i = input;
             *a = if assign { TRUE } else { FALSE };
             *r = FALSE;
@@ -390,19 +391,8 @@ fn names_after<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = Symbo
 /// `expand` service answers.
 static WORLD_SERVICES: Services = Services {
     write: capture_write,
-    exit: backend::loader::exit_to_host,
-    args: backend::loader::HOST_SERVICES.args,
-    init: runtime::support::init_service,
-    error: runtime::error::error_service,
-    print: runtime::print::print_service,
-    string_to_symbol: runtime::support::string_to_symbol_service,
-    command_line: runtime::support::command_line_service,
-    equal: runtime::support::equal_service,
-    list_to_vector: runtime::support::list_to_vector_service,
-    append: runtime::support::append_service,
-    number: runtime::number::number_service,
-    split_continuation: runtime::continuation::split_service,
     expand: expand_service,
+    ..backend::loader::HOST_SERVICES
 };
 
 /// `write`, with fd 2 captured for the diagnostic.

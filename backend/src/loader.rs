@@ -145,7 +145,7 @@ impl LoadedImage {
         )?;
         let base = base as *mut u8;
         // From here on, dropping `loaded` unmaps.
-        let loaded = LoadedImage {
+        let mut loaded = LoadedImage {
             base,
             len,
             code_start: image.address(
@@ -156,30 +156,11 @@ impl LoadedImage {
                 },
             ),
             code_len: image.code.len(),
-            entry: image.address(
-                base as u64,
-                Location {
-                    section: Section::Code,
-                    offset: image.entry,
-                },
-            ),
+            entry: 0,
         };
-        let (code, data) = image.relocated(base as u64);
-        let code_offset = image.code_offset() as usize;
-        // SAFETY: the mapping is `len` bytes, R+W, and holds the data at 0 and
-        // the code at `code_offset` (`placed_size` accounts for both).
-        unsafe {
-            std::ptr::copy_nonoverlapping(data.as_ptr(), base, data.len());
-            std::ptr::copy_nonoverlapping(code.as_ptr(), base.add(code_offset), code.len());
-            check(
-                "mprotect",
-                sys::mprotect(
-                    base.add(code_offset),
-                    len - code_offset,
-                    sys::PROT_READ | sys::PROT_EXEC,
-                ),
-            )?;
-        }
+        // SAFETY: the mapping is `len` bytes, R+W, ours alone (`placed_size` accounts for
+        // the data and the code).
+        loaded.entry = unsafe { place_image(image, base)? };
         Ok(loaded)
     }
 

@@ -125,3 +125,21 @@
                           (syntax->datum (syntax-violation-form c)))))
            (syntax-violation 'me "bad form" #'(x y))))
 (newline)
+
+;; quasisyntax in vectors and nested: the inner level's unsyntax stays for the inner one.
+(define-syntax vec-of
+  (lambda (x)
+    (syntax-case x ()
+      ((_ a ...) #`#(first #,@#'(a ...) last)))))
+(display (vec-of 1 2))
+(newline)
+(define-syntax make-quoter
+  (lambda (x)
+    (syntax-case x ()
+      ((_ name value)
+       #`(define-syntax name
+           (lambda (y)
+             #`(list 'value #,(+ 1 #,(syntax->datum #'value)))))))))
+(make-quoter eleven 10)
+(display (eleven))
+(newline)

@@ -25,7 +25,10 @@ impl Expander<'_> {
                         Ok(self.arena.expr_ref(var))
                     }
                     Binding::PatternVar { .. } => Err(self.pattern_var_misuse(id)),
-                    Binding::Global { name, .. } => Ok(self.arena.expr_global_ref(name)),
+                    Binding::Global { name, unit } => {
+                        self.phase_check_global(unit, id)?;
+                        Ok(self.arena.expr_global_ref(name))
+                    }
                     Binding::Primitive(name) => Ok(self.arena.expr_primitive(name)),
                     Binding::Macro(transformer) => {
                         let saved = self.chain.clone();
@@ -281,6 +284,7 @@ impl Expander<'_> {
                         format!("cannot assign imported variable `{}`", target.name.as_str()),
                     ));
                 }
+                self.phase_check_global(unit, target)?;
                 self.assigned.entry(binding).or_insert(target.span);
                 let value = self.expr(value)?;
                 Ok(self.arena.expr_global_set(name, value))

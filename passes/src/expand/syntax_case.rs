@@ -588,8 +588,7 @@ impl Expander<'_> {
     /// `(quasisyntax template)`: each `(unsyntax e)` (`(unsyntax-splicing e)`) at depth one
     /// becomes a fresh pattern variable bound to `e` (a list of them, followed by an
     /// ellipsis), and the whole a `with-syntax` around a `syntax` template. Nested
-    /// `quasisyntax` forms are kept as they are (partial: their own unsyntax forms are not
-    /// tracked by depth).
+    /// `quasisyntax` forms keep their own `unsyntax` forms (R6RS's depth rule).
     pub fn quasisyntax(&mut self, keyword: &Ident, stx: &Syntax) -> Result<ExprId, Diagnostic> {
         let args = self.form_args(keyword, stx)?;
         let [template] = args else {
@@ -597,7 +596,7 @@ impl Expander<'_> {
         };
         let scope = self.fresh_scope();
         let mut bindings: Vec<Syntax> = Vec::new();
-        let template = self.unsyntax(template, scope, &mut bindings)?;
+        let template = self.unsyntax(template, 1, scope, &mut bindings)?;
         let span = stx.span();
         let base = |name: &str| {
             Syntax::Id(Ident {
@@ -619,34 +618,51 @@ impl Expander<'_> {
         self.expr(&form)
     }
 
+    /// Replaces the `unsyntax` and `unsyntax-splicing` forms of `t` that belong to the
+    /// outermost `quasisyntax` (nested `quasisyntax` forms raise `depth`, `unsyntax` forms
+    /// lower it) by fresh pattern variables, whose bindings go to `bindings`.
     fn unsyntax(
         &mut self,
         t: &Syntax,
+        depth: usize,
         scope: Scope,
         bindings: &mut Vec<Syntax>,
     ) -> Result<Syntax, Diagnostic> {
-        let form_of = |ex: &Self, s: &Syntax| -> Option<CoreForm> {
-            s.head_id().and_then(|h| ex.bindings.core(h))
-        };
-        match t {
+        ir::nanopass::grow(|| match t {
             Syntax::List(items, tail, span) => {
-                if form_of(self, t) == Some(CoreForm::Unsyntax)
-                    && items.len() == 2
-                    && tail.is_none()
-                {
-                    let temp = self.temporary(scope, bindings.len());
-                    bindings.push(Syntax::list(
-                        vec![temp.clone(), items[1].clone()],
-                        None,
-                        *span,
-                    ));
-                    return Ok(temp);
+                let form = self.quasi_form(t);
+                if form == Some(CoreForm::Unsyntax) && items.len() == 2 && tail.is_none() {
+                    if depth == 1 {
+                        let temp = self.temporary(scope, bindings.len());
+                        bindings.push(Syntax::list(
+                            vec![temp.clone(), items[1].clone()],
+                            None,
+                            *span,
+                        ));
+                        return Ok(temp);
+                    }
+                    let inner = self.unsyntax(&items[1], depth - 1, scope, bindings)?;
+                    return Ok(Syntax::list(vec![items[0].clone(), inner], None, *span));
                 }
+                let depth = if form == Some(CoreForm::Quasisyntax) {
+                    depth + 1
+                } else {
+                    depth
+                };
                 let mut out = Vec::with_capacity(items.len());
                 for item in items.iter() {
-                    if form_of(self, item) == Some(CoreForm::UnsyntaxSplicing)
-                        && let Some([_, e]) = item.as_list()
+                    if self.quasi_form(item) == Some(CoreForm::UnsyntaxSplicing)
+                        && let Some([keyword, e]) = item.as_list()
                     {
+                        if depth > 1 {
+                            let inner = self.unsyntax(e, depth - 1, scope, bindings)?;
+                            out.push(Syntax::list(
+                                vec![keyword.clone(), inner],
+                                None,
+                                item.span(),
+                            ));
+                            continue;
+                        }
                         let temp = self.temporary(scope, bindings.len());
                         let ellipsis = Syntax::Id(Ident {
                             name: Symbol::intern("..."),
@@ -660,23 +676,29 @@ impl Expander<'_> {
                         out.push(ellipsis);
                         continue;
                     }
-                    out.push(self.unsyntax(item, scope, bindings)?);
+                    out.push(self.unsyntax(item, depth, scope, bindings)?);
                 }
                 let tail = match tail {
-                    Some(tail) => Some(self.unsyntax(tail, scope, bindings)?),
+                    Some(tail) => Some(self.unsyntax(tail, depth, scope, bindings)?),
                     None => None,
                 };
                 Ok(Syntax::list(out, tail, *span))
             }
             Syntax::Vector(items, span) => {
-                let mut out = Vec::with_capacity(items.len());
-                for item in items.iter() {
-                    out.push(self.unsyntax(item, scope, bindings)?);
+                // As a list, so that unsyntax-splicing works among the elements.
+                let list = Syntax::List(items.clone(), None, *span);
+                match &self.unsyntax(&list, depth, scope, bindings)? {
+                    Syntax::List(out, None, _) => Ok(Syntax::Vector(out.clone(), *span)),
+                    _ => Ok(t.clone()),
                 }
-                Ok(Syntax::Vector(out.into(), *span))
             }
             _ => Ok(t.clone()),
-        }
+        })
+    }
+
+    /// The quasisyntax-related core form `stx` is a use of, if any.
+    fn quasi_form(&self, stx: &Syntax) -> Option<CoreForm> {
+        stx.head_id().and_then(|h| self.bindings.core(h))
     }
 
     fn temporary(&self, scope: Scope, n: usize) -> Syntax {
@@ -696,6 +718,21 @@ impl Expander<'_> {
                 id.name.as_str()
             ),
         )
+    }
+
+    /// The error for a top-level variable of the unit being expanded used by code that runs at
+    /// expand time: the unit has not run yet (it runs after its expansion).
+    pub fn phase_check_global(&self, unit: usize, id: &Ident) -> Result<(), Diagnostic> {
+        if !self.phase_marks.is_empty() && unit == self.unit {
+            return Err(self.error(
+                id.span,
+                format!(
+                    "`{}` is defined by the code being expanded, which has not run yet: expand-time code cannot use it (define it in a library)",
+                    id.name.as_str()
+                ),
+            ));
+        }
+        Ok(())
     }
 
     /// The error for a variable of the program used by code that runs at expand time.
