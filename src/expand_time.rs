@@ -110,6 +110,19 @@ impl World {
             )));
         }
         self.region = region as *mut u8;
+        // `init` reports a failure to map by raising, which needs code that is not there yet:
+        // make sure it can map first.
+        for size in [runtime::context::HEAP_SIZE, runtime::context::STACK_SIZE] {
+            let probe = runtime::sys::mmap_lazy(size, runtime::sys::PROT_READ);
+            if probe < 0 {
+                return Err(RunError::Error(format!(
+                    "cannot map the expand-time heap: errno {}",
+                    -probe
+                )));
+            }
+            // SAFETY: the probe mapping is ours and unused.
+            unsafe { runtime::sys::munmap(probe as *mut u8, size) };
+        }
         let ctx = self.context();
         // SAFETY: the region is ours, zeroed, and large enough for the context block.
         unsafe {
@@ -176,11 +189,7 @@ impl World {
         VIOLATION.with(|v| v.borrow_mut().take());
         // A run starts outside any dynamic extent: an earlier run may have ended (by an error)
         // inside `dynamic-wind`s and handlers, and with an error report under way.
-        for (name, value) in [
-            ("$base::$winders", NULL),
-            ("$base::$handlers", NULL),
-            ("$base::$reporting", FALSE),
-        ] {
+        for (name, value) in [("$base::$handlers", NULL), ("$base::$reporting", FALSE)] {
             if let Some(cell) = self.cell(name) {
                 // SAFETY: the cell is a global of an image placed in the region.
                 unsafe { *cell = value };
@@ -190,6 +199,7 @@ impl World {
         // SAFETY: the context was initialized by `start`; a run starts with an empty stack.
         let outcome = unsafe {
             (*ctx).cont_link = FALSE;
+            (*ctx).winders = NULL;
             (*ctx).stack_limit = (*ctx).stack_top - runtime::continuation::SEGMENT_SIZE;
             (*ctx).stack_depth_limit = fixnum(DEPTH_LIMIT);
             backend::loader::run_entry(entry, &WORLD_SERVICES)
