@@ -551,9 +551,31 @@ impl Gen<'_> {
         self.bind(&mut done)
     }
 
+    /// Compiles `name` if it is one of the primitives that are a call of the service
+    /// ([`service_primitive`]), with the answer for a fixnum inline where it is known; returns
+    /// whether it was.
+    pub fn number_primitive(
+        &mut self,
+        name: Symbol,
+        ops: &[Operand],
+    ) -> Result<bool, CompileError> {
+        let Some(op) = service_primitive(name.as_str()) else {
+            return Ok(false);
+        };
+        use NumberOp::*;
+        match op {
+            Exact | Floor | Ceiling | Round | Truncate | Numerator | IsExact | IsInexact
+            | IsExactInteger | IsNan | IsInfinite | IsFinite | IsFlonum => {
+                self.fixnum_or_service(name, op, ops[0])?
+            }
+            _ => self.number_service_call(name, op, ops)?,
+        }
+        Ok(true)
+    }
+
     /// A primitive that is one call of the service: the first operand in `rax`, the second
     /// (or #f) in `r10`.
-    pub fn number_service_primitive(
+    fn number_service_call(
         &mut self,
         name: Symbol,
         op: NumberOp,

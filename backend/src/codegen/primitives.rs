@@ -8,7 +8,6 @@
 //! progress while a primitive runs.
 
 use super::CompileError;
-use super::arithmetic::service_primitive;
 use super::emit::{Gen, Operand, Reg};
 use super::expr::Cont;
 use iced_x86::code_asm::*;
@@ -63,6 +62,9 @@ impl Gen<'_> {
     }
 
     fn open_code(&mut self, name: Symbol, ops: &[Operand]) -> Result<(), CompileError> {
+        if self.number_primitive(name, ops)? {
+            return Ok(());
+        }
         let n = ops.len();
         let who = name;
         match name.as_str() {
@@ -126,16 +128,6 @@ impl Gen<'_> {
             "=" | "<" | ">" | "<=" | ">=" => self.compare_chain(who, ops)?,
             "zero?" => self.fixnum_or_service(who, NumberOp::IsZero, ops[0])?,
             "quotient" | "remainder" | "modulo" => self.integer_division(who, ops)?,
-            "exact" | "inexact->exact" | "floor" | "ceiling" | "round" | "truncate"
-            | "numerator" | "exact?" | "inexact?" | "exact-integer?" | "nan?" | "infinite?"
-            | "finite?" | "flonum?" => {
-                let op = service_primitive(name.as_str()).unwrap_or(NumberOp::Exact);
-                self.fixnum_or_service(who, op, ops[0])?
-            }
-            other if service_primitive(other).is_some() => {
-                let op = service_primitive(other).unwrap_or(NumberOp::Exact);
-                self.number_service_primitive(who, op, ops)?
-            }
 
             // ---- Pairs and lists.
             "cons" => {
