@@ -493,3 +493,9 @@
                      (for-each (lambda (p v) (p $parameter-key v)) params new)
                      (set! new old)))))
       (dynamic-wind swap! thunk swap!))))
+
+;; R6RS and R7RS: exit runs the outstanding dynamic-wind after thunks, then ends the program.
+(define exit
+  (case-lambda
+    (() ($wind-to '()) ($exit))
+    ((status) ($wind-to '()) ($exit status))))

@@ -119,7 +119,8 @@
                 (car entry)
                 (if (cdr entry) (list irritant) '())))
 
-;;; The uncaught exception: print it to stderr and exit with status 70, in the format the
+;;; The uncaught exception: print it to stderr and exit with status 70 (without running the
+;;; dynamic-wind after thunks, as `exit` would), in the format the
 ;;; runtime's own report uses (runtime/src/error.rs):
 ;;;   Unhandled exception: assertion violation
 ;;;     who: car
@@ -130,7 +131,7 @@
 
 (define ($uncaught obj)
   ;; An error while reporting must not report again.
-  (when $reporting (exit 70))
+  (when $reporting ($exit 70))
   (set! $reporting #t)
   (set! $handlers '())
   ($print-to-stderr "Unhandled exception: " #f)
@@ -143,7 +144,7 @@
         ($print-to-stderr "non-condition object\n  value: " #f)
         ($print-to-stderr obj #t)
         ($print-to-stderr #\newline #f)))
-  (exit 70))
+  ($exit 70))
 
 (define ($condition-kind c)
   (cond ((assertion-violation? c) "assertion violation")

@@ -147,7 +147,7 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("display", Between(1, 2)),
     prim("write", Between(1, 2)),
     prim("newline", Between(0, 1)),
-    prim("exit", Between(0, 1)),
+    prim("$exit", Between(0, 1)),
     prim("command-line", Exactly(0)),
     // Internal: `display` (`write` when the flag is true) to stderr, for the report of an
     // uncaught exception (stdlib/exceptions.scm).

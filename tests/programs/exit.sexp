@@ -1,2 +1,2 @@
 ;; exit with a status ends the program at once.
-(program (begin ((primitive display) (quote "before")) ((primitive newline)) ((primitive exit) (quote 3)) ((primitive display) (quote "after"))))
+(program (begin ((primitive display) (quote "before")) ((primitive newline)) ((primitive $exit) (quote 3)) ((primitive display) (quote "after"))))

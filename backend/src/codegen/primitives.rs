@@ -358,7 +358,7 @@ impl Gen<'_> {
                 self.a.xor(edx, edx)?;
                 self.call_service(svc::PRINT_OFFSET)?;
             }
-            "exit" => {
+            "$exit" => {
                 let mut go = self.a.create_label();
                 let mut not_fixnum = self.a.create_label();
                 self.a.xor(edi, edi)?;
