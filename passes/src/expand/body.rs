@@ -395,7 +395,12 @@ impl Expander<'_> {
                 Some((id, Binding::Macro(transformer))) if matches!(spec, Syntax::List(..)) => {
                     spec = self.apply_macro(&transformer, &id, &spec)?;
                 }
-                _ => break self.eval_procedure(&spec),
+                _ => {
+                    // Evaluated as the user wrote it: the macros just expanded at its head do
+                    // not belong in the chain of its diagnostics.
+                    self.restore_chain(saved.clone());
+                    break self.eval_procedure(&spec);
+                }
             }
         };
         self.restore_chain(saved);
