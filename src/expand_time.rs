@@ -18,8 +18,9 @@
 //! `write` to fd 2 goes to a buffer and `exit` returns here, so a runtime error becomes a
 //! diagnostic; `syntax-violation` reports its form through the `expand` service first.
 //!
-//! **Partial:** there is no collector yet, so the world's heap only grows (4 GiB reserved) and
-//! host-held values (transformers) are plain words; when the collector lands they must become
+//! **Partial:** the world does not collect (its `collect` service only lets the heap grow, up
+//! to the default 4 GiB): host-held values (transformers) are plain words, and the frame table
+//! and globals of later images are not where the collector looks; to collect, they must become
 //! roots. Symbols of earlier images are linked into later code as absolute addresses, which a
 //! moving collector must treat as static.
 
@@ -112,7 +113,11 @@ impl World {
         self.region = region as *mut u8;
         // `init` reports a failure to map by raising, which needs code that is not there yet:
         // make sure it can map first.
-        for size in [runtime::context::HEAP_SIZE, runtime::context::STACK_SIZE] {
+        for size in [
+            runtime::gc::heap::DEFAULT_SPACE_SIZE,
+            runtime::gc::heap::DEFAULT_SPACE_SIZE,
+            runtime::context::STACK_SIZE,
+        ] {
             let probe = runtime::sys::mmap_lazy(size, runtime::sys::PROT_READ);
             if probe < 0 {
                 return Err(RunError::Error(format!(
@@ -402,6 +407,10 @@ fn names_after<'t>(text: &'t str, prefix: &'t str) -> impl Iterator<Item = Symbo
 static WORLD_SERVICES: Services = Services {
     write: capture_write,
     expand: expand_service,
+    // The collector cannot find the world's roots (host-held values, several images on one
+    // context), so the world's heap only grows, as it always has.
+    env: runtime::gc::heap::no_environment,
+    collect: runtime::gc::heap::grow_only_service,
     ..backend::loader::HOST_SERVICES
 };
 

@@ -3,8 +3,13 @@
 //! `loko --compile` plus running the executable. Both runs must print
 //! `NAME.out` on stdout and exit with the status in `NAME.status` (0 if absent); when
 //! `NAME.err` exists, every line of it must appear in stderr. `NAME.args` holds the program's
-//! arguments, one per line. Scheme programs find their libraries in `tests/programs/lib`
-//! (through `LOKO_LIBRARY_PATH`).
+//! arguments, one per line, and `NAME.env` environment variables (`VAR=value` lines). Scheme
+//! programs find their libraries in `tests/programs/lib` (through `LOKO_LIBRARY_PATH`).
+//!
+//! The executable runs a second time in the collector's stress mode (`LOKO_GC_STRESS=1`:
+//! collect at every allocation), with the same expectations. `NAME.stress` overrides the
+//! value, for programs whose stack or allocation makes a collection at every allocation
+//! too slow (each collection walks the whole stack).
 //!
 //! `tests/programs/bad/NAME.sexp` are programs the compiler must reject with a diagnostic
 //! (exit status 1, every line of `NAME.err` in stderr) — never a panic.
@@ -24,6 +29,8 @@ struct Expected {
     status: i32,
     stderr_lines: Vec<String>,
     args: Vec<String>,
+    env: Vec<(String, String)>,
+    stress: String,
 }
 
 fn expected(program: &Path) -> Expected {
@@ -37,6 +44,15 @@ fn expected(program: &Path) -> Expected {
         args: read("args")
             .map(|s| s.lines().map(str::to_owned).collect())
             .unwrap_or_default(),
+        env: read("env")
+            .map(|s| {
+                s.lines()
+                    .filter_map(|line| line.split_once('='))
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        stress: read("stress").map_or("1".to_owned(), |s| s.trim().to_owned()),
     }
 }
 
@@ -77,7 +93,7 @@ fn programs() -> Vec<PathBuf> {
 }
 
 #[test]
-fn programs_run_in_process_and_as_executables() {
+fn programs_run_in_process_and_as_executables_and_under_gc_stress() {
     let out_dir = std::env::temp_dir().join(format!("loko-programs-{}", std::process::id()));
     std::fs::create_dir_all(&out_dir).expect("a temporary directory");
     let programs = programs();
@@ -89,6 +105,7 @@ fn programs_run_in_process_and_as_executables() {
             .arg("--program")
             .arg(program)
             .args(&expected.args)
+            .envs(expected.env.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("loko runs");
         problems.extend(check("--program", program, &expected, &run));
@@ -112,9 +129,17 @@ fn programs_run_in_process_and_as_executables() {
         }
         let run = Command::new(&executable)
             .args(&expected.args)
+            .envs(expected.env.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("the executable runs");
         problems.extend(check("--compile", program, &expected, &run));
+        let run = Command::new(&executable)
+            .args(&expected.args)
+            .envs(expected.env.iter().map(|(k, v)| (k, v)))
+            .env("LOKO_GC_STRESS", &expected.stress)
+            .output()
+            .expect("the executable runs");
+        problems.extend(check("--compile, GC stress", program, &expected, &run));
     }
     let _ = std::fs::remove_dir_all(&out_dir);
     assert!(problems.is_empty(), "{}", problems.join("\n"));

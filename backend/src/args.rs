@@ -1,5 +1,6 @@
-//! The command line that an in-process program sees through the `args` service: set by the
-//! driver (`--program FILE ARGS...`) before running the image.
+//! The command line that an in-process program sees through the `args` service, set by the
+//! driver (`--program FILE ARGS...`) before running the image, and its environment (the
+//! `env` service: loko's own).
 
 use std::ffi::CString;
 use std::sync::Mutex;
@@ -50,4 +51,33 @@ pub(crate) unsafe extern "sysv64" fn host_args(count: *mut usize) -> *const *con
             std::ptr::null()
         }
     }
+}
+
+/// Values handed out by [`host_env`], kept alive for the rest of the process (a handful of
+/// variables read at start-up).
+static ENV_VALUES: Mutex<Vec<CString>> = Mutex::new(Vec::new());
+
+/// The host `env` service: loko's own environment.
+///
+/// # Safety
+/// `name` must be valid for reading `len` bytes.
+pub(crate) unsafe extern "sysv64" fn host_env(name: *const u8, len: usize) -> *const u8 {
+    let name = unsafe { std::slice::from_raw_parts(name, len) };
+    let Ok(name) = std::str::from_utf8(name) else {
+        return std::ptr::null();
+    };
+    let Some(value) = std::env::var_os(name) else {
+        return std::ptr::null();
+    };
+    let Ok(value) = CString::new(value.into_encoded_bytes()) else {
+        return std::ptr::null();
+    };
+    let mut values = ENV_VALUES.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(known) = values.iter().find(|v| **v == value) {
+        return known.as_ptr() as *const u8;
+    }
+    values.push(value);
+    values
+        .last()
+        .map_or(std::ptr::null(), |v| v.as_ptr() as *const u8)
 }

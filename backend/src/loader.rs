@@ -38,6 +38,8 @@ pub static HOST_SERVICES: Services = Services {
     number: runtime::number::number_service,
     split_continuation: runtime::continuation::split_service,
     expand: runtime::services::no_expander,
+    env: crate::args::host_env,
+    collect: runtime::gc::heap::collect_service,
 };
 
 /// Why an image could not be mapped.

@@ -48,6 +48,28 @@ pub struct Context {
     /// after)`, read and written by Scheme (`$winders`, `$set-winders!`) and recorded in each
     /// continuation.
     pub winders: u64,
+    /// The static roots: the cells of the global variables, `[globals_start, globals_end)`
+    /// (absolute addresses, set by relocation).
+    pub globals_start: u64,
+    pub globals_end: u64,
+    /// The collector's state ([`crate::gc`]): the other semispace, the bytes reserved for
+    /// each space, the limit on the heap (`LOKO_HEAP`), the stress setting (`LOKO_GC_STRESS`,
+    /// 0 when off), the number of collections so far.
+    pub other_space: u64,
+    pub space_size: u64,
+    pub heap_max: u64,
+    pub gc_stress: u64,
+    pub collections: u64,
+    /// Non-zero when the last collection failed (the heap's reserve is in use).
+    pub gc_failed: u64,
+    /// The bytes a service needed when it returned [`crate::value::RETRY`].
+    pub gc_request: u64,
+    /// A call in progress whose callee's prologue collects (to build its rest list): the
+    /// closure, the four argument registers and the argument count (untagged), then the
+    /// address to resume at and the callee's `rsp` at entry (its return-address slot).
+    pub gc_saved: [u64; 6],
+    pub gc_resume: u64,
+    pub gc_entry_rsp: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -65,11 +87,15 @@ pub const STACK_DEPTH_LIMIT: i32 = offset_of!(Context, stack_depth_limit) as i32
 pub const STACK_FLOOR: i32 = offset_of!(Context, stack_floor) as i32;
 pub const ERROR_EXIT: i32 = offset_of!(Context, error_exit) as i32;
 pub const WINDERS: i32 = offset_of!(Context, winders) as i32;
+pub const GLOBALS_START: i32 = offset_of!(Context, globals_start) as i32;
+pub const GLOBALS_END: i32 = offset_of!(Context, globals_end) as i32;
+pub const GC_REQUEST: i32 = offset_of!(Context, gc_request) as i32;
+pub const GC_SAVED: i32 = offset_of!(Context, gc_saved) as i32;
+pub const GC_RESUME: i32 = offset_of!(Context, gc_resume) as i32;
+pub const GC_ENTRY_RSP: i32 = offset_of!(Context, gc_entry_rsp) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 
-/// The heap every program gets (reserved lazily; there is no collector yet, issue 6).
-pub const HEAP_SIZE: usize = 4 << 30;
 /// The Scheme stack mapping (reserved lazily): one segment at the top, the rest for runtime
 /// services and `apply` (`crate::continuation`).
 pub const STACK_SIZE: usize = 256 << 20;

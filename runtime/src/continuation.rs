@@ -97,8 +97,9 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
         let link_depth = if link == FALSE { 0 } else { field(link, DEPTH) };
         let chunk = field(k, CHUNK);
         let frames = (chunk as i64 + OBJECT_DATA as i64) as *const u64;
-        let frame_bytes = |offset: usize| {
-            let frame = table.lookup(*frames.add(offset / 8))?;
+        let mut last = None;
+        let mut frame_bytes = |offset: usize| {
+            let frame = table.lookup_cached(*frames.add(offset / 8), &mut last)?;
             Some(8 * (frame.size + 1))
         };
         // Check the whole chain first: nothing is allocated for one the table cannot walk.
@@ -112,6 +113,12 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
         if offset != size {
             return;
         }
+        // Splitting is an optimization: without room for every piece, `k` stays whole (the
+        // service must not collect, and its caller has nothing to retry).
+        let pieces = size / PIECE_SIZE as usize + 1;
+        if !crate::object::reserve(ctx, pieces * 8 * (CONTINUATION_FREE as usize + 2)) {
+            return;
+        }
         let mut first_end = size;
         let mut first_link = link;
         let mut last: Option<*mut u64> = None;
@@ -121,7 +128,8 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
             if offset - start < PIECE_SIZE as usize || offset == size {
                 continue;
             }
-            let record = crate::object::allocate(ctx, 8 * (CONTINUATION_FREE as usize + 2));
+            let record =
+                crate::object::allocate_reserved(ctx, 8 * (CONTINUATION_FREE as usize + 2));
             *record = header(HEADER_CLOSURE, CONTINUATION_FREE);
             *record.add(1) = field(k, CLOSURE_CODE);
             *record.add(2) = chunk;

@@ -69,7 +69,9 @@ impl ErrorKind {
             ErrorKind::WrongArgumentCount => "wrong number of arguments",
             ErrorKind::NotAProcedure => "not a procedure",
             ErrorKind::Unbound => "variable is not bound",
-            ErrorKind::OutOfMemory => "out of memory",
+            ErrorKind::OutOfMemory => {
+                "out of memory: the heap is exhausted (its limit is LOKO_HEAP, in MiB)"
+            }
             ErrorKind::StackOverflow => "stack overflow (recursion too deep)",
             ErrorKind::IndexOutOfRange => "index out of range",
             ErrorKind::DivisionByZero => "division by zero",

@@ -2,7 +2,6 @@
 //! interning symbols, building the command line). The layouts are those of [`crate::value`].
 
 use crate::context::Context;
-use crate::error::{self, ErrorKind};
 use crate::value::*;
 
 /// The word at byte offset `offset` from the tagged value `v`.
@@ -43,50 +42,107 @@ pub unsafe fn string_chars<'a>(s: u64) -> &'a [u32] {
     }
 }
 
-/// Allocates `bytes` (rounded up to 8) from the heap, or reports "out of memory".
+/// Allocates `bytes` (rounded up to 8) from the heap, or returns `None` when the allocation
+/// area is full, having recorded the request in the context (`gc_request`). A service that
+/// gets `None` returns [`RETRY`] at once; the generated code then collects and calls it again
+/// (ARCHITECTURE.md, "Garbage collection"), so services must be idempotent up to their
+/// allocations, and must never hold a heap pointer across a collection (they never see one:
+/// services do not collect).
 ///
 /// # Safety
 /// `ctx` must be the running program's context.
-pub unsafe fn allocate(ctx: *mut Context, bytes: usize) -> *mut u64 {
+pub unsafe fn allocate(ctx: *mut Context, bytes: usize) -> Option<*mut u64> {
     let bytes = bytes.div_ceil(8) as u64 * 8;
     unsafe {
         let start = (*ctx).heap_ptr;
         match start.checked_add(bytes) {
             Some(end) if end <= (*ctx).heap_limit => {
                 (*ctx).heap_ptr = end;
-                start as *mut u64
+                Some(start as *mut u64)
             }
-            _ => error::raise(ctx, ErrorKind::OutOfMemory, FALSE, FALSE),
+            _ => {
+                (*ctx).gc_request = bytes;
+                None
+            }
         }
     }
 }
 
-/// A new pair.
+/// Whether `bytes` can be allocated now (by several calls of [`allocate`], which then do not
+/// fail); when not, records the request like [`allocate`]. For services that make several
+/// objects: reserving the total first means a retry after a collection cannot fail again.
 ///
 /// # Safety
-/// As for [`allocate`].
-pub unsafe fn cons(ctx: *mut Context, car: u64, cdr: u64) -> u64 {
+/// `ctx` must be the running program's context.
+pub unsafe fn reserve(ctx: *mut Context, bytes: usize) -> bool {
     unsafe {
-        let p = allocate(ctx, 16);
-        *p = car;
-        *p.add(1) = cdr;
-        p as u64 + TAG_PAIR
+        let free = (*ctx).heap_limit - (*ctx).heap_ptr;
+        if bytes as u64 <= free {
+            return true;
+        }
+        (*ctx).gc_request = bytes as u64;
+        false
     }
 }
 
-/// A new string holding `chars`.
+/// Allocates `bytes` (rounded up to 8), past the allocation area's limit if need be, into the
+/// rest of the current space (which always has room for `LOKO_HEAP` and a reserve beyond it);
+/// reports "out of memory" when even that is full. For services whose allocation cannot be
+/// bounded exactly in advance: they [`reserve`] a generous bound first (returning `RETRY` if
+/// that fails), then allocate with this, so that an underestimate costs only the reserve, not
+/// a crash. The next allocation of generated code then finds the area full and collects.
+///
+/// # Safety
+/// `ctx` must be the running program's context.
+pub unsafe fn allocate_reserved(ctx: *mut Context, bytes: usize) -> *mut u64 {
+    let bytes = bytes.div_ceil(8) as u64 * 8;
+    unsafe {
+        let start = (*ctx).heap_ptr;
+        let end = (*ctx).heap_base + (*ctx).space_size;
+        match start.checked_add(bytes) {
+            Some(new) if new <= end => {
+                (*ctx).heap_ptr = new;
+                start as *mut u64
+            }
+            _ => crate::error::raise(ctx, crate::error::ErrorKind::OutOfMemory, FALSE, FALSE),
+        }
+    }
+}
+
+/// The bytes [`make_string`] takes for `len` characters.
+pub const fn string_bytes(len: usize) -> usize {
+    8 + (4 * len).div_ceil(8) * 8
+}
+
+/// A new pair, or `None` when the heap is full (see [`allocate`]).
 ///
 /// # Safety
 /// As for [`allocate`].
-pub unsafe fn make_string(ctx: *mut Context, chars: impl ExactSizeIterator<Item = u32>) -> u64 {
+pub unsafe fn cons(ctx: *mut Context, car: u64, cdr: u64) -> Option<u64> {
+    unsafe {
+        let p = allocate(ctx, 16)?;
+        *p = car;
+        *p.add(1) = cdr;
+        Some(p as u64 + TAG_PAIR)
+    }
+}
+
+/// A new string holding `chars`, or `None` when the heap is full (see [`allocate`]).
+///
+/// # Safety
+/// As for [`allocate`].
+pub unsafe fn make_string(
+    ctx: *mut Context,
+    chars: impl ExactSizeIterator<Item = u32>,
+) -> Option<u64> {
     unsafe {
         let len = chars.len();
-        let p = allocate(ctx, 8 + 4 * len);
+        let p = allocate(ctx, string_bytes(len))?;
         *p = header(HEADER_STRING, len as u64);
         let data = p.add(1) as *mut u32;
         for (i, c) in chars.enumerate() {
             *data.add(i) = c;
         }
-        p as u64 + TAG_OBJECT
+        Some(p as u64 + TAG_OBJECT)
     }
 }

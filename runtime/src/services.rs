@@ -58,6 +58,16 @@ pub struct Services {
     /// `syntax-violation`): operation `op` on `a` and `b`. Only loko's expand-time world
     /// answers; elsewhere it is [`no_expander`].
     pub expand: unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64) -> u64,
+    /// The value of the environment variable named by `name[..len]` as a NUL-terminated
+    /// string, or null when it is not set. Host-specific, like `args`.
+    pub env: unsafe extern "sysv64" fn(name: *const u8, len: usize) -> *const u8,
+    /// Collects garbage ([`crate::gc::heap::collect_service`]).
+    pub collect: unsafe extern "sysv64" fn(
+        ctx: *mut Context,
+        ret_slot: *mut u64,
+        request: u64,
+        in_call: u64,
+    ) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -76,6 +86,8 @@ pub const APPEND_OFFSET: usize = offset_of!(Services, append);
 pub const NUMBER_OFFSET: usize = offset_of!(Services, number);
 pub const SPLIT_CONTINUATION_OFFSET: usize = offset_of!(Services, split_continuation);
 pub const EXPAND_OFFSET: usize = offset_of!(Services, expand);
+pub const ENV_OFFSET: usize = offset_of!(Services, env);
+pub const COLLECT_OFFSET: usize = offset_of!(Services, collect);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -94,6 +106,8 @@ pub static STANDALONE: Services = Services {
     number: crate::number::number_service,
     split_continuation: crate::continuation::split_service,
     expand: no_expander,
+    env: crate::support::standalone_env,
+    collect: crate::gc::heap::collect_service,
 };
 
 /// The `expand` service outside expansion: there is no expander to ask, so every question
@@ -148,7 +162,8 @@ mod tests {
         assert_eq!(NUMBER_OFFSET, 88);
         assert_eq!(SPLIT_CONTINUATION_OFFSET, 96);
         assert_eq!(EXPAND_OFFSET, 104);
-        assert_eq!(core::mem::size_of::<Services>(), 112);
+        assert_eq!(COLLECT_OFFSET, 120);
+        assert_eq!(core::mem::size_of::<Services>(), 128);
     }
 
     #[test]

@@ -77,12 +77,12 @@ pub unsafe extern "C" fn _start() -> ! {
 ///
 /// `initial_stack` points at argc, followed by the argv pointers.
 unsafe extern "sysv64" fn stub_main(initial_stack: *const usize) -> ! {
-    // SAFETY: the kernel's initial stack holds argc and then argc argument pointers.
+    // SAFETY: the kernel's initial stack holds argc, argc argument pointers and a null, then
+    // the environment pointers up to a null.
     unsafe {
-        crate::support::set_standalone_args(
-            *initial_stack,
-            initial_stack.add(1) as *const *const u8,
-        );
+        let argc = *initial_stack;
+        let argv = initial_stack.add(1) as *const *const u8;
+        crate::support::set_standalone_args(argc, argv, argv.add(argc + 1));
     }
     // SAFETY: nothing writes the table at run time; the volatile read only
     // stops the optimizer from assuming its initial value.

@@ -4,34 +4,32 @@
 use crate::context::{self, Context};
 use crate::continuation;
 use crate::error::{ErrorKind, raise};
-use crate::object::{cons, field, header_of, make_string, string_chars, tag};
+use crate::object::{
+    cons, field, header_of, make_string, reserve, string_bytes, string_chars, tag,
+};
 use crate::sys;
 use crate::value::*;
 use core::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
-/// The `init` service: maps the heap and the Scheme stack and records them in `ctx`.
-/// Returns 0, or reports "out of memory" when the mappings fail.
+/// The `init` service: maps the heap ([`crate::gc::heap::init`]) and the Scheme stack and
+/// records them in `ctx`. Returns 0, or reports "out of memory" when the mappings fail.
 ///
-/// Both mappings are reserved lazily (no swap is committed), so their size costs nothing until
-/// used. Scheme code runs in the stack's top segment (`crate::continuation`); the stack's
-/// lowest [`context::STACK_MARGIN`] bytes are kept for the runtime's own frames.
+/// The stack is reserved lazily (no swap is committed), so its size costs nothing until used.
+/// Scheme code runs in the stack's top segment (`crate::continuation`); the stack's lowest
+/// [`context::STACK_MARGIN`] bytes are kept for the runtime's own frames.
 ///
 /// # Safety
 /// `ctx` must be the program's context with `services` set.
 pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
     let rw = sys::PROT_READ | sys::PROT_WRITE;
-    let heap = sys::mmap_lazy(context::HEAP_SIZE, rw);
     let stack = sys::mmap_lazy(context::STACK_SIZE, rw);
     unsafe {
-        if heap < 0 || stack < 0 {
+        if stack < 0 || !crate::gc::heap::init(ctx) {
             // No heap: report with an empty one.
             (*ctx).heap_ptr = 0;
             (*ctx).heap_limit = 0;
             raise(ctx, ErrorKind::OutOfMemory, FALSE, FALSE);
         }
-        (*ctx).heap_base = heap as u64;
-        (*ctx).heap_ptr = heap as u64;
-        (*ctx).heap_limit = heap as u64 + context::HEAP_SIZE as u64;
         (*ctx).stack_base = stack as u64;
         (*ctx).stack_floor = stack as u64 + context::STACK_MARGIN as u64;
         (*ctx).stack_top = stack as u64 + context::STACK_SIZE as u64;
@@ -59,12 +57,22 @@ pub unsafe extern "sysv64" fn string_to_symbol_service(ctx: *mut Context, s: u64
             list = field(list, CDR);
         }
         // A copy, so that mutating the argument later does not rename the symbol.
-        let copy = make_string(ctx, name.iter().copied());
-        let p = crate::object::allocate(ctx, 16);
+        if !reserve(ctx, string_bytes(name.len()) + 16 + 16) {
+            return RETRY;
+        }
+        let (Some(copy), Some(p)) = (
+            make_string(ctx, name.iter().copied()),
+            crate::object::allocate(ctx, 16),
+        ) else {
+            return RETRY;
+        };
         *p = header(HEADER_SYMBOL, 1);
         *p.add(1) = copy;
         let symbol = p as u64 + TAG_OBJECT;
-        (*ctx).symbols = cons(ctx, symbol, (*ctx).symbols);
+        let Some(list) = cons(ctx, symbol, (*ctx).symbols) else {
+            return RETRY;
+        };
+        (*ctx).symbols = list;
         symbol
     }
 }
@@ -78,25 +86,37 @@ pub unsafe extern "sysv64" fn command_line_service(ctx: *mut Context) -> u64 {
     unsafe {
         let mut count = 0usize;
         let argv = ((*(*ctx).services).args)(&mut count);
-        let mut list = NULL;
-        for i in (0..count).rev() {
+        let arg = |i: usize| {
             let arg = *argv.add(i);
             let mut len = 0;
             while *arg.add(len) != 0 {
                 len += 1;
             }
-            let bytes = core::slice::from_raw_parts(arg, len);
             // Arguments that are not UTF-8 get U+FFFD for each bad sequence.
-            let chars = Utf8Chars { bytes };
+            Utf8Chars {
+                bytes: core::slice::from_raw_parts(arg, len),
+            }
+        };
+        let total: usize = (0..count).map(|i| string_bytes(arg(i).count()) + 16).sum();
+        if !reserve(ctx, total) {
+            return RETRY;
+        }
+        let mut list = NULL;
+        for i in (0..count).rev() {
+            let chars = arg(i);
             let n = chars.clone().count();
-            let s = make_string(
+            let made = make_string(
                 ctx,
                 CountedChars {
                     inner: chars,
                     left: n,
                 },
-            );
-            list = cons(ctx, s, list);
+            )
+            .and_then(|s| cons(ctx, s, list));
+            let Some(made) = made else {
+                return RETRY;
+            };
+            list = made;
         }
         list
     }
@@ -195,10 +215,38 @@ impl ExactSizeIterator for CountedChars<'_> {}
 static ARGC: AtomicUsize = AtomicUsize::new(0);
 static ARGV: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
 
-/// Records the process's arguments for [`standalone_args`].
-pub fn set_standalone_args(argc: usize, argv: *const *const u8) {
+static ENVP: AtomicPtr<*const u8> = AtomicPtr::new(core::ptr::null_mut());
+
+/// Records the process's arguments for [`standalone_args`] and its environment (`envp`, a
+/// null-terminated array of `NAME=value` strings) for [`standalone_env`].
+pub fn set_standalone_args(argc: usize, argv: *const *const u8, envp: *const *const u8) {
     ARGC.store(argc, Ordering::Relaxed);
     ARGV.store(argv as *mut _, Ordering::Relaxed);
+    ENVP.store(envp as *mut _, Ordering::Relaxed);
+}
+
+/// The standalone `env` service: looks `name` up in the environment the kernel gave the
+/// process.
+///
+/// # Safety
+/// `name` must be valid for reading `len` bytes.
+pub unsafe extern "sysv64" fn standalone_env(name: *const u8, len: usize) -> *const u8 {
+    let mut entry = ENVP.load(Ordering::Relaxed);
+    if entry.is_null() {
+        return core::ptr::null();
+    }
+    unsafe {
+        let name = core::slice::from_raw_parts(name, len);
+        while !(*entry).is_null() {
+            let s = *entry;
+            let matches = (0..len).all(|i| *s.add(i) == name[i]) && *s.add(len) == b'=';
+            if matches {
+                return s.add(len + 1);
+            }
+            entry = entry.add(1);
+        }
+    }
+    core::ptr::null()
 }
 
 /// The standalone `args` service: the arguments the kernel gave the process.
@@ -238,7 +286,9 @@ pub unsafe extern "sysv64" fn list_to_vector_service(
 ) -> u64 {
     unsafe {
         let n = list_length(ctx, list, who);
-        let p = crate::object::allocate(ctx, 8 * (n + 1));
+        let Some(p) = crate::object::allocate(ctx, 8 * (n + 1)) else {
+            return RETRY;
+        };
         *p = header(HEADER_VECTOR, n as u64);
         let mut tail = list;
         for i in 0..n {
@@ -259,7 +309,9 @@ pub unsafe extern "sysv64" fn append_service(ctx: *mut Context, a: u64, b: u64, 
         if n == 0 {
             return b;
         }
-        let first = crate::object::allocate(ctx, 16 * n);
+        let Some(first) = crate::object::allocate(ctx, 16 * n) else {
+            return RETRY;
+        };
         let mut tail = a;
         for i in 0..n {
             let cell = first.add(2 * i);

@@ -32,6 +32,10 @@ pub const VOID: u64 = 0x1e;
 pub const EOF: u64 = 0x26;
 /// The value of a global variable that has not been defined yet.
 pub const UNBOUND: u64 = 0x2e;
+/// Never a value: what an allocating runtime service returns when the heap is full, so that
+/// the generated code collects (for the bytes in the context's `gc_request`) and calls it
+/// again.
+pub const RETRY: u64 = 0x3e;
 /// A character is its scalar value shifted left by [`CHAR_SHIFT`], with this low byte.
 pub const CHAR_TAG: u64 = 0x36;
 pub const CHAR_SHIFT: u32 = 8;
@@ -69,6 +73,9 @@ pub const HEADER_RATNUM: u64 = 0x67;
 /// field 0 is the type's name (a symbol): the printer shows `#<record NAME>` from it. The
 /// descriptors' layout is `stdlib/records.scm`'s.
 pub const HEADER_RECORD: u64 = 0x47;
+/// Not an object: the first word of an object the collector has copied, `(new address << 8) |
+/// HEADER_FORWARD` (pairs included: a car is never a header word).
+pub const HEADER_FORWARD: u64 = 0xff;
 
 /// Byte offsets from a tagged pointer to its fields.
 pub const CAR: i32 = -1;

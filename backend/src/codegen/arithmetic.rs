@@ -9,8 +9,8 @@
 //! branches on the boolean it got back.
 //!
 //! The slow path's service call records the frame of the fast path it came from in the frame
-//! table. It is where a collection will happen once the collector collects: the operands are
-//! then in registers only, so the retry protocol will have to keep them in frame slots.
+//! table. When the service asks for a collection, the operands (which may be only in
+//! registers) wait in the context while the collector runs ([`Gen::call_number_service`]).
 
 use super::CompileError;
 use super::data::Value;
@@ -18,6 +18,8 @@ use super::emit::{Gen, Operand, Reg};
 use super::frame_table::FrameSite;
 use iced_x86::code_asm::*;
 use ir::symbol::Symbol;
+use runtime::context as ctx;
+use runtime::error::ErrorKind;
 use runtime::number::NumberOp;
 use runtime::services as svc;
 use runtime::value::*;
@@ -60,6 +62,8 @@ pub struct SlowPath {
     pub resume: Resume,
     /// The frame at the fast path, which the service call records for the collector.
     pub site: FrameSite,
+    /// Whether the operation has one operand: `r10` then holds no value and is cleared.
+    pub unary: bool,
 }
 
 /// Which flags a comparison's result is true on.
@@ -152,8 +156,15 @@ impl Gen<'_> {
             who,
             resume,
             site,
+            unary: false,
         });
         (entry, undo.map(|(l, _)| l))
+    }
+
+    fn mark_last_slow_path_unary(&mut self) {
+        if let Some(path) = self.slow_paths.last_mut() {
+            path.unary = true;
+        }
     }
 
     /// Emits the pending slow paths (after a procedure, out of the hot path).
@@ -175,6 +186,9 @@ impl Gen<'_> {
                 }
             }
             self.bind(&mut service)?;
+            if path.unary {
+                self.a.mov(r10d, FALSE as u32)?;
+            }
             self.call_number_service(path.op, path.who, Some(path.site))?;
             match path.resume {
                 Resume::At(label) => self.a.jmp(label)?,
@@ -211,7 +225,13 @@ impl Gen<'_> {
                     NumberOp::Subtract => self.a.subsd(xmm0, xmm1)?,
                     _ => self.a.mulsd(xmm0, xmm1)?,
                 }
-                self.allocate(Reg::R11, 16)?;
+                // No collection here (`xmm0` would not survive it, nor the operands in
+                // `rax` and `r10` move with it): without room, the service does it all.
+                self.a.lea(r11, qword_ptr(r14 + 16))?;
+                self.a.cmp(r11, self.ctx_field(ctx::HEAP_LIMIT))?;
+                self.a.ja(service)?;
+                self.a.mov(r11, r14)?;
+                self.a.add(r14, 16)?;
                 self.a.mov(rax, header(HEADER_FLONUM, 1))?;
                 self.a.mov(qword_ptr(r11), rax)?;
                 self.a.movsd_2(qword_ptr(r11 + 8), xmm0)?;
@@ -276,21 +296,44 @@ impl Gen<'_> {
         self.bind(&mut done)
     }
 
-    /// Calls the `number` service with `op` on `rax` and `r10`; the result is in `rax`. The
-    /// frame recorded is `site`, or the current one.
+    /// Calls the `number` service with `op` on `rax` and `r10` (both values); the result is in
+    /// `rax`. The frame recorded is `site`, or the current one.
+    ///
+    /// When the service asks for a collection (`RETRY`, see `runtime::gc`), the operands,
+    /// which may exist only in registers here, wait in the context's `gc_saved` area (where
+    /// the collector updates them) while `collect_saved` runs, and the call is made again.
     fn call_number_service(
         &mut self,
         op: NumberOp,
         who: Value,
         site: Option<FrameSite>,
     ) -> Result<(), CompileError> {
+        let site = site.unwrap_or_else(|| self.current_site());
+        let mut retry = self.a.create_label();
+        let mut done = self.a.create_label();
+        self.bind(&mut retry)?;
+        self.a.mov(self.ctx_field(ctx::GC_SAVED + 8), rax)?;
+        self.a.mov(self.ctx_field(ctx::GC_SAVED + 16), r10)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(rcx, r10)?;
         self.a.mov(rdi, r15)?;
         self.a.mov(esi, op as u32)?;
         self.load_value(Reg::R8, who)?;
-        let site = site.unwrap_or_else(|| self.current_site());
-        self.call_service_for(svc::NUMBER_OFFSET, site)
+        self.call_service_for(svc::NUMBER_OFFSET, site.clone())?;
+        self.a.cmp(rax, RETRY as i32)?;
+        self.a.jne(done)?;
+        self.a.mov(self.ctx_field(ctx::GC_SAVED), FALSE as i32)?;
+        self.a.mov(self.ctx_field(ctx::GC_SAVED + 40), 2)?;
+        self.a.mov(rsi, self.ctx_field(ctx::GC_REQUEST))?;
+        self.a.call(self.collect_saved)?;
+        self.return_point_for(site)?;
+        let exit = self.error_exit(ErrorKind::OutOfMemory, None, None);
+        self.a.test(eax, eax)?;
+        self.a.jnz(exit)?;
+        self.a.mov(rax, self.ctx_field(ctx::GC_SAVED + 8))?;
+        self.a.mov(r10, self.ctx_field(ctx::GC_SAVED + 16))?;
+        self.a.jmp(retry)?;
+        self.bind(&mut done)
     }
 
     /// Jumps to `slow` unless both `rax` and `r10` (loaded from `a` and `b`) are fixnums.
@@ -380,6 +423,7 @@ impl Gen<'_> {
         self.load(Reg::Rax, operand)?;
         let mut done = self.a.create_label();
         let (slow, _) = self.slow_path(NumberOp::Negate, name, None, Resume::At(done));
+        self.mark_last_slow_path_unary();
         self.a.test(al, 7)?;
         self.a.jnz(slow)?;
         self.a.neg(rax)?;
@@ -507,6 +551,7 @@ impl Gen<'_> {
         self.load(Reg::Rax, operand)?;
         let mut done = self.a.create_label();
         let (slow, _) = self.slow_path(op, name, None, Resume::At(done));
+        self.mark_last_slow_path_unary();
         self.a.test(al, 7)?;
         self.a.jnz(slow)?;
         match op {

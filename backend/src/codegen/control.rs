@@ -44,6 +44,8 @@ pub struct OverflowExit {
     exit: CodeLabel,
     resume: CodeLabel,
     frame_bytes: i32,
+    /// The clause's start, where the prologue begins again after a collection.
+    restart: CodeLabel,
 }
 
 /// Where the overflow stub saves the registers a prologue may still need (below the frame).
@@ -81,14 +83,30 @@ impl Gen<'_> {
             exit,
             resume,
             frame_bytes,
+            restart: self.clause_start,
         });
         Ok(())
     }
 
-    /// Emits the pending prologue exits (after a procedure).
+    /// Emits the pending prologue exits (after a procedure). The capture needs heap room for
+    /// the frames above the new frame and a continuation record; when the allocation area has
+    /// less, the frame is given back and the collector runs with the call's arguments saved
+    /// (`collect_in_call`), then the prologue starts again from the clause's start.
     pub fn flush_overflow_exits(&mut self) -> Result<(), CompileError> {
         for mut exit in std::mem::take(&mut self.overflow_exits) {
             self.bind(&mut exit.exit)?;
+            let mut room = self.a.create_label();
+            let record = 8 * (CONTINUATION_FREE as i32 + 2);
+            self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
+            self.a.sub(rax, rsp)?;
+            self.a.sub(rax, exit.frame_bytes - record)?;
+            self.a.lea(r10, qword_ptr(r14 + rax))?;
+            self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
+            self.a.jbe(room)?;
+            self.a.add(rsp, exit.frame_bytes)?;
+            self.a.lea(r11, ptr(exit.restart))?;
+            self.a.jmp(self.collect_in_call)?;
+            self.bind(&mut room)?;
             self.a.mov(eax, exit.frame_bytes as u32)?;
             self.a.lea(r10, ptr(exit.resume))?;
             self.a.jmp(self.control.segment_overflow)?;
@@ -285,6 +303,20 @@ impl Gen<'_> {
     fn capture_stub(&mut self) -> Result<(), CompileError> {
         let mut capture = self.control.capture;
         self.bind(&mut capture)?;
+        // Room for the frames and the continuation record, or a collection first (with the
+        // procedure saved as a call's closure, no arguments) and a new try.
+        let mut room = self.a.create_label();
+        let record = 8 * (CONTINUATION_FREE as i32 + 2);
+        self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rax, rsp)?;
+        self.a.add(rax, record)?;
+        self.a.lea(r10, qword_ptr(r14 + rax))?;
+        self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.jbe(room)?;
+        self.a.xor(esi, esi)?;
+        self.a.lea(r11, ptr(capture))?;
+        self.a.jmp(self.collect_in_call)?;
+        self.bind(&mut room)?;
         // The procedure waits just below the return address, outside the frames moved.
         self.a.mov(qword_ptr(rsp - 8), rdi)?;
         self.a.mov(rsi, rsp)?;

@@ -93,6 +93,25 @@ impl Data {
         self.bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
     }
 
+    /// Makes the cells of the global variables `names`, one after the other, so that they
+    /// form the image's static roots; returns their range. Called before any other data is
+    /// made.
+    pub fn reserve_globals(&mut self, names: &[Symbol]) -> std::ops::Range<u64> {
+        let start = self.bytes.len() as u64;
+        for &name in names {
+            self.global(name);
+        }
+        start..self.bytes.len() as u64
+    }
+
+    /// A static closure without free variables: its header; the code address is a relocation
+    /// the caller adds once the code is assembled (at the returned offset + 8).
+    pub fn closure_without_free_variables(&mut self) -> u64 {
+        let offset = self.words(2);
+        self.set_word(offset, header(HEADER_CLOSURE, 0));
+        offset
+    }
+
     /// The offset of the cell of global variable `name` (made on first use, unbound).
     ///
     /// The offset is from `r15`: the image's own data for a standalone image, the world's

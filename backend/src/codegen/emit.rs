@@ -107,6 +107,28 @@ pub enum Operand {
     Value(Value),
 }
 
+/// How many bytes an allocation slow path asks the collector for.
+#[derive(Clone, Copy, Debug)]
+pub enum Request {
+    Bytes(i32),
+    /// The size is in this register.
+    Reg(Reg),
+    /// A service recorded it in the context (`gc_request`) before returning `RETRY`.
+    Recorded,
+}
+
+/// An out-of-line allocation slow path, emitted after the current procedure: collect, then
+/// go back to `retry`, which redoes the allocation from operands still in their slots.
+struct AllocSlowPath {
+    label: CodeLabel,
+    retry: CodeLabel,
+    request: Request,
+    /// The register holding the start of the failed allocation, to undo the bump.
+    undo: Option<Reg>,
+    /// The frame at the allocation (the collector's view of this call of `collect`).
+    site: FrameSite,
+}
+
 /// An out-of-line exit to the error service, emitted after the current procedure.
 struct ErrorExit {
     label: CodeLabel,
@@ -128,12 +150,22 @@ pub struct Gen<'t> {
     pub apply_slots: usize,
     pub error_common: CodeLabel,
     pub out_of_memory: CodeLabel,
+    /// The shared stubs that call the `collect` service: from a procedure's body, and from a
+    /// prologue while a call's arguments are still in registers ([`Gen::common_stubs`]).
+    pub collect: CodeLabel,
+    pub collect_saved: CodeLabel,
+    pub collect_in_call: CodeLabel,
+    /// The start of the clause being compiled (before its rest list and frame), where a
+    /// prologue that must collect starts again.
+    pub clause_start: CodeLabel,
     pub stack_overflow: CodeLabel,
     /// The shared multiple-value return: see [`Gen::common_stubs`].
     pub mv_return: CodeLabel,
     /// Call sites that accept multiple values, as (return point, multiple-value entry): the
     /// marker at each return point gets the entry's offset once the code is assembled.
     pub mv_sites: Vec<(CodeLabel, CodeLabel)>,
+    /// Static closures (data offset of the code-address word, code), relocated after assembly.
+    pub static_closures: Vec<(u64, Var)>,
     /// Every return point in procedures, with its frame (see [`super::frame_table`]).
     pub frame_sites: Vec<(CodeLabel, FrameSite)>,
     /// Whether the expression being compiled is in effect position (its values are
@@ -146,6 +178,9 @@ pub struct Gen<'t> {
     exits: Vec<ErrorExit>,
     /// The pending calls of the `number` service ([`super::arithmetic`]).
     pub slow_paths: Vec<super::arithmetic::SlowPath>,
+    alloc_slow_paths: Vec<AllocSlowPath>,
+    /// Prologue slow paths: (label, where to resume once the collector has run).
+    call_slow_paths: Vec<(CodeLabel, CodeLabel)>,
     last_label_at: Option<usize>,
 }
 
@@ -154,6 +189,10 @@ impl<'t> Gen<'t> {
         let mut a = CodeAssembler::new(64)?;
         let error_common = a.create_label();
         let out_of_memory = a.create_label();
+        let collect = a.create_label();
+        let collect_saved = a.create_label();
+        let collect_in_call = a.create_label();
+        let clause_start = a.create_label();
         let stack_overflow = a.create_label();
         let mv_return = a.create_label();
         let control = control::Labels::new(&mut a);
@@ -168,15 +207,22 @@ impl<'t> Gen<'t> {
             apply_slots: 0,
             error_common,
             out_of_memory,
+            collect,
+            collect_saved,
+            collect_in_call,
+            clause_start,
             stack_overflow,
             mv_return,
             mv_sites: Vec::new(),
+            static_closures: Vec::new(),
             frame_sites: Vec::new(),
             effect: false,
             control,
             overflow_exits: Vec::new(),
             exits: Vec::new(),
             slow_paths: Vec::new(),
+            alloc_slow_paths: Vec::new(),
+            call_slow_paths: Vec::new(),
             last_label_at: None,
         })
     }
@@ -265,6 +311,30 @@ impl<'t> Gen<'t> {
     pub fn flush_error_exits(&mut self) -> Result<(), CompileError> {
         self.flush_overflow_exits()?;
         self.flush_slow_paths()?;
+        for mut path in std::mem::take(&mut self.alloc_slow_paths) {
+            self.bind(&mut path.label)?;
+            if let Some(start) = path.undo {
+                self.a.mov(r14, start.q())?;
+            }
+            match path.request {
+                Request::Bytes(n) => self.a.mov(esi, n as u32)?,
+                Request::Reg(reg) => self.a.mov(rsi, reg.q())?,
+                Request::Recorded => self.a.mov(rsi, self.ctx_field(ctx::GC_REQUEST))?,
+            }
+            self.a.call(self.collect)?;
+            let mut point = self.a.create_label();
+            self.bind(&mut point)?;
+            self.frame_sites.push((point, path.site));
+            let exit = self.error_exit(ErrorKind::OutOfMemory, None, None);
+            self.a.test(eax, eax)?;
+            self.a.jnz(exit)?;
+            self.a.jmp(path.retry)?;
+        }
+        for (mut label, resume) in std::mem::take(&mut self.call_slow_paths) {
+            self.bind(&mut label)?;
+            self.a.lea(r11, ptr(resume))?;
+            self.a.jmp(self.collect_in_call)?;
+        }
         for mut exit in std::mem::take(&mut self.exits) {
             self.bind(&mut exit.label)?;
             match exit.irritant {
@@ -321,21 +391,76 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
-    /// Allocates `bytes` (a multiple of 8) and leaves the untagged address in `dst`.
+    /// Allocates `bytes` (a multiple of 8) and leaves the untagged address in `dst`. When the
+    /// allocation area is full, an out-of-line path collects and comes back here, so no live
+    /// value may be in a register: callers allocate first and load their operands after.
     pub fn allocate(&mut self, dst: Reg, bytes: i32) -> Result<(), CompileError> {
+        let mut retry = self.a.create_label();
+        self.bind(&mut retry)?;
         self.a.mov(dst.q(), r14)?;
         self.a.add(r14, bytes)?;
         self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
-        self.a.ja(self.out_of_memory)?;
+        let slow = self.alloc_slow_path(retry, Request::Bytes(bytes), Some(dst));
+        self.a.ja(slow)?;
         Ok(())
     }
 
     /// Allocates the number of bytes in `size` (a multiple of 8, below 2^40); address in `dst`.
-    pub fn allocate_dynamic(&mut self, dst: Reg, size: Reg) -> Result<(), CompileError> {
+    /// When the allocation area is full, the slow path collects and jumps to `retry`, which
+    /// the caller binds before loading what it needs from its operands.
+    pub fn allocate_dynamic(
+        &mut self,
+        dst: Reg,
+        size: Reg,
+        retry: CodeLabel,
+    ) -> Result<(), CompileError> {
         self.a.mov(dst.q(), r14)?;
         self.a.add(r14, size.q())?;
         self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
-        self.a.ja(self.out_of_memory)?;
+        let slow = self.alloc_slow_path(retry, Request::Reg(size), Some(dst));
+        self.a.ja(slow)?;
+        Ok(())
+    }
+
+    /// A label for an out-of-line slow path that collects for `request` and goes to `retry`.
+    pub fn alloc_slow_path(
+        &mut self,
+        retry: CodeLabel,
+        request: Request,
+        undo: Option<Reg>,
+    ) -> CodeLabel {
+        let label = self.a.create_label();
+        let site = self.frame.site(self.apply_slots..self.apply_slots + 4);
+        self.alloc_slow_paths.push(AllocSlowPath {
+            label,
+            retry,
+            request,
+            undo,
+            site,
+        });
+        label
+    }
+
+    /// A label for a prologue's slow path: collect with the call's arguments saved, then
+    /// resume at `resume` (see `collect_in_call` in [`Gen::common_stubs`]); the request is in
+    /// `rax`.
+    pub fn call_slow_path(&mut self, resume: CodeLabel) -> CodeLabel {
+        let label = self.a.create_label();
+        self.call_slow_paths.push((label, resume));
+        label
+    }
+
+    /// Calls a service that allocates (like [`Gen::call_service`]); when it returns `RETRY`,
+    /// collects and jumps to `retry`, which the caller binds before loading the arguments.
+    pub fn call_allocating_service(
+        &mut self,
+        offset: usize,
+        retry: CodeLabel,
+    ) -> Result<(), CompileError> {
+        self.call_service(offset)?;
+        let slow = self.alloc_slow_path(retry, Request::Recorded, None);
+        self.a.cmp(rax, RETRY as i32)?;
+        self.a.je(slow)?;
         Ok(())
     }
 
@@ -418,10 +543,9 @@ impl<'t> Gen<'t> {
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
         self.a.jmp(self.error_common)?;
+        self.collect_stubs()?;
         let mut oom = self.out_of_memory;
         self.bind(&mut oom)?;
-        // Undo the failed bump so the runtime sees a consistent heap.
-        self.a.mov(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
         self.a.mov(esi, ErrorKind::OutOfMemory as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
@@ -435,8 +559,9 @@ impl<'t> Gen<'t> {
     /// irritant in `rcx`; it never returns. When the base library's [`RAISE_RUNTIME_ERROR`] is
     /// defined, it is called with the kind (a fixnum), `who`, the irritant and the kind's
     /// `(message . has-irritant?)` from the image's error table, and raises a condition.
-    /// Otherwise (IR programs), and when the heap is exhausted (Scheme code cannot allocate
-    /// there yet), the `error` service reports the error and exits.
+    /// Otherwise (IR programs) the `error` service reports the error and exits. Heap exhaustion
+    /// is raised like any other error: the failed collection left the heap's reserve to
+    /// allocate the condition in (`runtime::gc::heap`).
     ///
     /// The exit never returns, and the frames of the segment are needed by no one (a
     /// continuation that `guard` or a handler escapes to lives in the heap), so the Scheme
@@ -446,8 +571,6 @@ impl<'t> Gen<'t> {
     fn raise_runtime_error(&mut self) -> Result<(), CompileError> {
         let mut service = self.a.create_label();
         self.a.and(rsp, -16)?;
-        self.a.cmp(esi, ErrorKind::OutOfMemory as i32)?;
-        self.a.je(service)?;
         let cell = self.data.global(Symbol::intern(RAISE_RUNTIME_ERROR)) as i32;
         let table = (self.data.error_table() + self.data.bias()) as i32;
         self.a.mov(rax, qword_ptr(r15 + cell))?;
@@ -478,6 +601,80 @@ impl<'t> Gen<'t> {
         self.a.call(qword_ptr(rax + svc::ERROR_OFFSET as i32))?;
         self.a.ud2()?;
         self.control_stubs()
+    }
+
+    /// The two ways into the `collect` service.
+    ///
+    /// `collect` is called from a procedure's body (the call's return point has a frame-table
+    /// entry) with the request in `rsi`; it returns the service's result in `eax` (non-zero:
+    /// the heap is exhausted) with `r14` reloaded. `collect_saved` is the same with values
+    /// saved in the context's `gc_saved` area as for a call in progress (`gc_saved[0]` and the
+    /// first `gc_saved[5]` arguments; see `collect_service`), which the collector updates.
+    ///
+    /// `collect_in_call` is jumped to from a prologue that must allocate before its frame
+    /// exists (a rest list): `rsp` at the callee's return address, the call's closure, count
+    /// and arguments in registers and below `rsp`, the request in `rax`, the resume address in
+    /// `r11`. The registers go to the context, where the collector updates them; `rsp` moves
+    /// below the stack arguments for the service call; then everything is restored and the
+    /// prologue resumes.
+    fn collect_stubs(&mut self) -> Result<(), CompileError> {
+        let mut saved = self.collect_saved;
+        let mut common = self.a.create_label();
+        self.bind(&mut saved)?;
+        self.a.mov(ecx, 1)?;
+        self.a.jmp(common)?;
+        let mut collect = self.collect;
+        self.bind(&mut collect)?;
+        self.a.xor(ecx, ecx)?;
+        self.bind(&mut common)?;
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.mov(rdx, rsi)?;
+        self.a.mov(rsi, rsp)?;
+        self.a.mov(rdi, r15)?;
+        // rsp ≡ 8 (mod 16) after the call here: realign for the service.
+        self.a.sub(rsp, 8)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a.call(qword_ptr(rax + svc::COLLECT_OFFSET as i32))?;
+        self.a.add(rsp, 8)?;
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
+        self.a.ret()?;
+
+        let mut in_call = self.collect_in_call;
+        self.bind(&mut in_call)?;
+        let saved = [Reg::Rdi, Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9, Reg::Rsi];
+        for (k, reg) in saved.iter().enumerate() {
+            self.a
+                .mov(self.ctx_field(ctx::GC_SAVED + 8 * k as i32), reg.q())?;
+        }
+        self.a.mov(self.ctx_field(ctx::GC_RESUME), r11)?;
+        self.a.mov(self.ctx_field(ctx::GC_ENTRY_RSP), rsp)?;
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.mov(rdx, rax)?;
+        // Below the stack arguments: rsp - 8 max(count - 4, 0), aligned.
+        let mut few = self.a.create_label();
+        self.a.lea(r10, qword_ptr(rsi - ARG_REGS.len() as i32))?;
+        self.a.test(r10, r10)?;
+        self.a.jns(few)?;
+        self.a.xor(r10d, r10d)?;
+        self.bind(&mut few)?;
+        self.a.shl(r10, 3)?;
+        self.a.mov(rsi, rsp)?;
+        self.a.sub(rsp, r10)?;
+        self.a.and(rsp, -16)?;
+        self.a.mov(rdi, r15)?;
+        self.a.mov(ecx, 1)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a.call(qword_ptr(rax + svc::COLLECT_OFFSET as i32))?;
+        self.a.mov(rsp, self.ctx_field(ctx::GC_ENTRY_RSP))?;
+        self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
+        self.a.test(eax, eax)?;
+        self.a.jnz(self.out_of_memory)?;
+        for (k, reg) in saved.iter().enumerate() {
+            self.a
+                .mov(reg.q(), self.ctx_field(ctx::GC_SAVED + 8 * k as i32))?;
+        }
+        self.a.jmp(self.ctx_field(ctx::GC_RESUME))?;
+        Ok(())
     }
 
     /// The image's entry (`runtime::EntryFn`): saves the host's callee-saved registers, finds

@@ -96,19 +96,42 @@ impl Gen<'_> {
             Expr::Closures { lhs, closure, body } => {
                 let mark = self.frame.mark();
                 let mut made = Vec::new();
+                // A closure without free variables is static data, made once. The others are
+                // made with one allocation for the group, so that no collection can see a
+                // closure whose free variables are not filled in yet.
+                let size = |free: &[_]| 16 + 8 * free.len() as i32;
+                let heap: i32 = closure
+                    .iter()
+                    .map(|&c| {
+                        let MakeClosure::MakeClosure { free, .. } = &arena[c];
+                        if free.is_empty() { 0 } else { size(free) }
+                    })
+                    .sum();
+                if heap > 0 {
+                    self.allocate(Reg::Rax, heap)?;
+                }
+                let mut at = 0;
                 for (&x, &c) in lhs.iter().zip(closure) {
                     let MakeClosure::MakeClosure { label, free } = &arena[c];
                     let Some(&code) = self.code_labels.get(label) else {
                         return Err(CompileError::new("internal error: closure of unknown code"));
                     };
-                    self.allocate(Reg::Rax, 16 + 8 * free.len() as i32)?;
-                    self.a.mov(r10, header(HEADER_CLOSURE, free.len() as u64))?;
-                    self.a.mov(qword_ptr(rax), r10)?;
-                    self.a.lea(r10, ptr(code))?;
-                    self.a.mov(qword_ptr(rax + 8), r10)?;
-                    self.a.add(rax, TAG_CLOSURE as i32)?;
+                    if free.is_empty() {
+                        let offset = self.data.closure_without_free_variables();
+                        self.static_closures.push((offset + 8, *label));
+                        let tag = TAG_CLOSURE;
+                        self.load_value(Reg::R10, super::data::Value::Static { offset, tag })?;
+                    } else {
+                        self.a.mov(r10, header(HEADER_CLOSURE, free.len() as u64))?;
+                        self.a.mov(qword_ptr(rax + at), r10)?;
+                        self.a.lea(r10, ptr(code))?;
+                        self.a.mov(qword_ptr(rax + (at + 8)), r10)?;
+                        self.a
+                            .lea(r10, qword_ptr(rax + (at + TAG_CLOSURE as i32)))?;
+                        at += size(free);
+                    }
                     let slot = self.frame.temp()?;
-                    self.a.mov(self.slot(slot), rax)?;
+                    self.a.mov(self.slot(slot), r10)?;
                     self.locs.insert(x, Loc::Slot(slot));
                     made.push((slot, free));
                 }

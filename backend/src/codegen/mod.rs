@@ -29,7 +29,7 @@ use crate::image::{Image, Location, Reloc, Section, Symbol as ImageSymbol, code_
 use emit::Gen;
 use iced_x86::BlockEncoderOptions;
 use iced_x86::code_asm::*;
-use ir::lang::explicit_tails::{Program, Tree};
+use ir::lang::explicit_tails::{Arena, Program, Tree, Visit};
 use std::fmt;
 
 /// Why a program could not be compiled: an unsupported construct, or an internal error.
@@ -88,6 +88,7 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     let Program::WithCode { labels, code, body } = &arena[tree.root];
     let mut g = Gen::new(arena)?;
     g.data.attach = attach;
+    let global_cells = g.data.reserve_globals(&global_names(tree));
     for &label in labels {
         let l = g.a.create_label();
         g.code_labels.insert(label, l);
@@ -103,6 +104,8 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     for (&label, &c) in labels.iter().zip(code) {
         let mut l = g.code_labels[&label];
         g.bind(&mut l)?;
+        // Keep the bound label: static closures need its address after assembly.
+        g.code_labels.insert(label, l);
         let name = arena.cx.vars.name(label);
         symbols.push((format!("scheme:{name}"), l));
         g.code(label, c)?;
@@ -162,18 +165,38 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     let mut relocs = relocs;
     let count_at = runtime::context::FRAME_COUNT as usize;
     data[count_at..count_at + 8].copy_from_slice(&(count as u64).to_le_bytes());
-    for (field, offset) in [
-        (runtime::context::FRAME_TABLE, table_at),
-        (runtime::context::CODE_START, 0),
+    for (field, section, offset) in [
+        (runtime::context::FRAME_TABLE, Section::Code, table_at),
+        (runtime::context::CODE_START, Section::Code, 0),
+        (
+            runtime::context::GLOBALS_START,
+            Section::Data,
+            global_cells.start,
+        ),
+        (
+            runtime::context::GLOBALS_END,
+            Section::Data,
+            global_cells.end,
+        ),
     ] {
         relocs.push(Reloc {
             at: Location {
                 section: Section::Data,
                 offset: field as u64,
             },
+            target: Location { section, offset },
+        });
+    }
+    for (at, label) in std::mem::take(&mut g.static_closures) {
+        let code = g.code_labels[&label];
+        relocs.push(Reloc {
+            at: Location {
+                section: Section::Data,
+                offset: at,
+            },
             target: Location {
                 section: Section::Code,
-                offset,
+                offset: ip(&code)?,
             },
         });
     }
@@ -190,9 +213,31 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
             entry,
             symbols: image_symbols,
             relocs,
-            roots: 0..0,
+            roots: global_cells.clone(),
         },
         globals,
         symbols: data_symbols,
     })
+}
+
+/// The names of every global variable the program refers to or defines, in order of first
+/// appearance.
+fn global_names(tree: &Tree) -> Vec<ir::symbol::Symbol> {
+    struct Globals {
+        names: Vec<ir::symbol::Symbol>,
+        seen: std::collections::HashSet<ir::symbol::Symbol>,
+    }
+    impl Visit for Globals {
+        fn terminal_global(&mut self, _: &Arena, name: ir::symbol::Symbol) {
+            if self.seen.insert(name) {
+                self.names.push(name);
+            }
+        }
+    }
+    let mut globals = Globals {
+        names: Vec::new(),
+        seen: Default::default(),
+    };
+    globals.program(&tree.arena, tree.root);
+    globals.names
 }

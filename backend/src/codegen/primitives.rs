@@ -131,8 +131,8 @@ impl Gen<'_> {
 
             // ---- Pairs and lists.
             "cons" => {
-                self.load2(ops)?;
                 self.allocate(Reg::R11, 16)?;
+                self.load2(ops)?;
                 self.a.mov(qword_ptr(r11), rax)?;
                 self.a.mov(qword_ptr(r11 + 8), r10)?;
                 self.a.lea(rax, qword_ptr(r11 + TAG_PAIR as i32))?;
@@ -157,28 +157,35 @@ impl Gen<'_> {
             "list" => self.list(ops)?,
             "append" if n == 0 => self.a.mov(eax, NULL as u32)?,
             "append" => {
-                // Right to left: each step copies one list onto the result so far.
+                // Right to left: each step copies one list onto the result so far, which
+                // waits in a slot (the service may ask for a collection and be called again).
+                let so_far = self.frame.temp()?;
                 self.load(Reg::Rax, ops[n - 1])?;
+                self.a.mov(self.slot(so_far), rax)?;
                 for &op in ops[..n - 1].iter().rev() {
-                    self.a.mov(rdx, rax)?;
+                    let retry = self.retry_label()?;
+                    self.a.mov(rdx, self.slot(so_far))?;
                     self.load(Reg::Rsi, op)?;
                     self.a.mov(rdi, r15)?;
                     let who = self.data.symbol(who);
                     self.load_value(Reg::Rcx, who)?;
-                    self.call_service(svc::APPEND_OFFSET)?;
+                    self.call_allocating_service(svc::APPEND_OFFSET, retry)?;
+                    self.a.mov(self.slot(so_far), rax)?;
                 }
             }
             "list->vector" => {
+                let retry = self.retry_label()?;
                 self.load(Reg::Rsi, ops[0])?;
                 self.a.mov(rdi, r15)?;
                 let who = self.data.symbol(who);
                 self.load_value(Reg::Rdx, who)?;
-                self.call_service(svc::LIST_TO_VECTOR_OFFSET)?;
+                self.call_allocating_service(svc::LIST_TO_VECTOR_OFFSET, retry)?;
             }
 
             // ---- Vectors.
             "vector" => self.object_of_words(HEADER_VECTOR, ops)?,
             "make-vector" => {
+                let retry = self.retry_label()?;
                 self.load(Reg::Rax, ops[0])?;
                 match ops.get(1) {
                     Some(&fill) => self.load(Reg::R10, fill)?,
@@ -186,7 +193,7 @@ impl Gen<'_> {
                 }
                 self.check_length(who)?;
                 self.a.lea(r11, qword_ptr(rax + 8))?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
                 self.store_header(HEADER_VECTOR)?;
                 self.a.mov(rcx, rax)?;
                 self.a.shr(rcx, FIXNUM_SHIFT)?;
@@ -228,6 +235,7 @@ impl Gen<'_> {
                 self.a.or(rax, CHAR_TAG as i32)?;
             }
             "make-string" => {
+                let retry = self.retry_label()?;
                 self.load(Reg::Rax, ops[0])?;
                 match ops.get(1) {
                     Some(&fill) => self.load(Reg::R10, fill)?,
@@ -240,7 +248,7 @@ impl Gen<'_> {
                 self.a.shr(r11, 1)?;
                 self.a.add(r11, 15)?;
                 self.a.and(r11, -8)?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
                 self.store_header(HEADER_STRING)?;
                 self.a.mov(rcx, rax)?;
                 self.a.shr(rcx, FIXNUM_SHIFT)?;
@@ -276,14 +284,16 @@ impl Gen<'_> {
                 self.a.mov(rax, qword_ptr(rax + OBJECT_DATA))?;
             }
             "string->symbol" => {
+                let retry = self.retry_label()?;
                 self.load(Reg::Rsi, ops[0])?;
                 self.check_object(Reg::Rsi, HEADER_STRING, Reg::R10, who)?;
                 self.a.mov(rdi, r15)?;
-                self.call_service(svc::STRING_TO_SYMBOL_OFFSET)?;
+                self.call_allocating_service(svc::STRING_TO_SYMBOL_OFFSET, retry)?;
             }
 
             // ---- Bytevectors.
             "make-bytevector" => {
+                let retry = self.retry_label()?;
                 self.load(Reg::Rax, ops[0])?;
                 match ops.get(1) {
                     Some(&fill) => self.load(Reg::R10, fill)?,
@@ -295,7 +305,7 @@ impl Gen<'_> {
                 self.a.shr(r11, FIXNUM_SHIFT)?;
                 self.a.add(r11, 15)?;
                 self.a.and(r11, -8)?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
                 self.store_header(HEADER_BYTEVECTOR)?;
                 self.a.mov(rcx, rax)?;
                 self.a.shr(rcx, FIXNUM_SHIFT)?;
@@ -327,8 +337,8 @@ impl Gen<'_> {
 
             // ---- Boxes (made by convert_assignments; never ill-typed).
             "$box" => {
-                self.load(Reg::Rax, ops[0])?;
                 self.allocate(Reg::R11, 16)?;
+                self.load(Reg::Rax, ops[0])?;
                 self.a.mov(r10, header(HEADER_BOX, 1))?;
                 self.a.mov(qword_ptr(r11), r10)?;
                 self.a.mov(qword_ptr(r11 + 8), rax)?;
@@ -386,8 +396,9 @@ impl Gen<'_> {
                 self.call_service(svc::EXPAND_OFFSET)?;
             }
             "command-line" => {
+                let retry = self.retry_label()?;
                 self.a.mov(rdi, r15)?;
-                self.call_service(svc::COMMAND_LINE_OFFSET)?;
+                self.call_allocating_service(svc::COMMAND_LINE_OFFSET, retry)?;
             }
             "$print-to-stderr" => {
                 self.load(Reg::Rsi, ops[0])?;
@@ -405,10 +416,11 @@ impl Gen<'_> {
             "$record" => self.object_of_words(HEADER_RECORD, ops)?,
             "$make-record" => {
                 // (rtd field-count): the fields start out unspecified.
+                let retry = self.retry_label()?;
                 self.load(Reg::Rax, ops[1])?;
                 self.check_length(who)?;
                 self.a.lea(r11, qword_ptr(rax + 16))?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11)?;
+                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
                 self.a.add(rax, fixnum(1) as i32)?;
                 self.store_header(HEADER_RECORD)?;
                 self.load(Reg::R10, ops[0])?;
@@ -498,16 +510,28 @@ impl Gen<'_> {
         self.boolean_equal()
     }
 
+    /// A list of `ops`, its pairs allocated at once (before any operand is loaded).
     fn list(&mut self, ops: &[Operand]) -> Result<(), CompileError> {
+        if !ops.is_empty() {
+            self.allocate(Reg::R11, 16 * ops.len() as i32)?;
+        }
         self.a.mov(eax, NULL as u32)?;
-        for &op in ops.iter().rev() {
+        for (i, &op) in ops.iter().enumerate().rev() {
+            let at = 16 * i as i32;
             self.load(Reg::R10, op)?;
-            self.allocate(Reg::R11, 16)?;
-            self.a.mov(qword_ptr(r11), r10)?;
-            self.a.mov(qword_ptr(r11 + 8), rax)?;
-            self.a.lea(rax, qword_ptr(r11 + TAG_PAIR as i32))?;
+            self.a.mov(qword_ptr(r11 + at), r10)?;
+            self.a.mov(qword_ptr(r11 + (at + 8)), rax)?;
+            self.a.lea(rax, qword_ptr(r11 + (at + TAG_PAIR as i32)))?;
         }
         Ok(())
+    }
+
+    /// A label bound here, where an allocating primitive starts loading its operands: its
+    /// slow path comes back to it after a collection.
+    fn retry_label(&mut self) -> Result<CodeLabel, CompileError> {
+        let mut retry = self.a.create_label();
+        self.bind(&mut retry)?;
+        Ok(retry)
     }
 
     /// Checks that `rax` is a length: a fixnum in `0..MAX_LENGTH`.

@@ -52,6 +52,9 @@ impl Gen<'_> {
         rest: Option<Var>,
         body: ExprId,
     ) -> Result<(), CompileError> {
+        let mut start = self.a.create_label();
+        self.bind(&mut start)?;
+        self.clause_start = start;
         let n = params.len();
         let on_stack = n.saturating_sub(ARG_REGS.len());
         let in_regs = n - on_stack;
@@ -115,8 +118,21 @@ impl Gen<'_> {
     /// Conses the arguments after the first `fixed` into a list in `r11`, last first. Runs
     /// before the frame exists, while the extra stack arguments are still below `rsp`; touches
     /// neither `rdi` nor the argument registers.
+    ///
+    /// The whole list is allocated at once; when it does not fit, the collector runs with
+    /// the call's arguments saved in the context (`collect_in_call`) and the prologue starts
+    /// again.
     fn rest_list(&mut self, fixed: usize) -> Result<(), CompileError> {
         let regs = ARG_REGS.len();
+        let mut retry = self.a.create_label();
+        self.bind(&mut retry)?;
+        self.a.mov(eax, esi)?;
+        self.a.sub(eax, fixed as i32)?;
+        self.a.shl(eax, 4)?;
+        self.a.lea(r10, qword_ptr(r14 + rax))?;
+        self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
+        let slow = self.call_slow_path(retry);
+        self.a.ja(slow)?;
         self.a.mov(r11d, NULL as u32)?;
         self.a.mov(eax, esi)?;
         let mut stack_loop = self.a.create_label();
@@ -142,10 +158,9 @@ impl Gen<'_> {
         Ok(())
     }
 
+    /// Conses onto the list in `r11`, in space [`Gen::rest_list`] has checked.
     fn cons_onto_r11(&mut self, car: Reg) -> Result<(), CompileError> {
         self.a.add(r14, 16)?;
-        self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
-        self.a.ja(self.out_of_memory)?;
         self.a.mov(qword_ptr(r14 - 16), car.q())?;
         self.a.mov(qword_ptr(r14 - 8), r11)?;
         self.a.lea(r11, qword_ptr(r14 - 16 + TAG_PAIR as i32))?;

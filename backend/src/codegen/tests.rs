@@ -50,77 +50,105 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne 0000000000000631h
+            jne 000000000000076Dh
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb 0000000000000637h
+            jb 0000000000000773h
             mov [rsp+40h],rdx
             mov [rsp+38h],rdi
             mov rax,[rsp+40h]
             mov r10d,8
             test al,7
-            jne short 000000000000057Bh
+            jne short 000000000000066Ah
             add rax,r10
-            jo 0000000000000606h
+            jo 00000000000006F5h
             add rsp,48h
             ret
             test al,7
-            jne short 000000000000058Dh
+            jne short 000000000000067Ch
             mov r11,rax
             sar r11,3
             cvtsi2sd xmm0,r11
-            jmp short 00000000000005A5h
+            jmp short 0000000000000694h
             mov r11d,eax
             and r11d,7
             cmp r11d,3
-            jne short 0000000000000609h
+            jne short 00000000000006F8h
             cmp byte ptr [rax-3],57h
-            jne short 0000000000000609h
+            jne short 00000000000006F8h
             movsd xmm0,[rax+5]
             test r10b,7
-            jne short 00000000000005B9h
+            jne short 00000000000006A8h
             mov r11,r10
             sar r11,3
             cvtsi2sd xmm1,r11
-            jmp short 00000000000005D3h
+            jmp short 00000000000006C2h
             mov r11d,r10d
             and r11d,7
             cmp r11d,3
-            jne short 0000000000000609h
+            jne short 00000000000006F8h
             cmp byte ptr [r10-3],57h
-            jne short 0000000000000609h
+            jne short 00000000000006F8h
             movsd xmm1,[r10+5]
             addsd xmm0,xmm1
+            lea r11,[r14+10h]
+            cmp r11,[r15+10h]
+            ja short 00000000000006F8h
             mov r11,r14
             add r14,10h
-            cmp r14,[r15+10h]
-            ja 000000000000003Ah
             mov rax,157h
             mov [r11],rax
             movsd [r11+8],xmm0
             lea rax,[r11+3]
-            jmp 0000000000000576h
-            jmp short 0000000000000609h
+            jmp 0000000000000665h
+            jmp short 00000000000006F8h
             sub rax,r10
+            nop
+            mov [r15+0D8h],rax
+            mov [r15+0E0h],r10
             mov rdx,rax
             mov rcx,r10
             mov rdi,r15
             mov esi,0
-            lea r8,[r15+85Bh]
+            lea r8,[r15+9D3h]
             mov [r15+8],r14
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
-            jmp 0000000000000576h
+            cmp rax,3Eh
+            jne short 0000000000000768h
+            mov qword ptr [r15+0D0h],6
+            mov qword ptr [r15+0F8h],2
+            mov rsi,[r15+0C8h]
+            call 000000000000003Dh
+            test eax,eax
+            jne short 00000000000007ABh
+            mov rax,[r15+0D8h]
+            mov r10,[r15+0E0h]
+            jmp short 00000000000006F9h
+            jmp 0000000000000665h
             shl rsi,3
-            jmp short 0000000000000648h
+            jmp short 00000000000007BFh
+            mov rax,[r15+20h]
+            sub rax,rsp
+            sub rax,8
+            lea r10,[r14+rax]
+            cmp r10,[r15+10h]
+            jbe short 000000000000079Ah
+            add rsp,48h
+            lea r11,[635h]
+            jmp 0000000000000066h
             mov eax,48h
-            lea r10,[554h]
-            jmp 0000000000000254h
+            lea r10,[643h]
+            jmp 0000000000000343h
+            mov ecx,6
+            mov esi,6
+            mov edx,6
+            jmp 000000000000011Ch
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+88Bh]
-            jmp 000000000000004Dh
+            lea rdx,[r15+0A03h]
+            jmp 000000000000011Ch
         "#]],
     );
 }
@@ -135,10 +163,10 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 00000000000005B8h
+            jne short 00000000000006ABh
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb short 00000000000005BEh
+            jb short 00000000000006B1h
             mov [rsp+50h],rdx
             mov [rsp+48h],rcx
             mov [rsp+40h],rdi
@@ -146,7 +174,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000005CFh
+            jne 00000000000006E9h
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -156,35 +184,44 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000005E1h
+            jne short 00000000000006FBh
             lea rax,[rsi-4]
             test rax,rax
-            jle short 00000000000005B1h
+            jle short 00000000000006A4h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 000000000000059Fh
+            jne short 0000000000000692h
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 00000000000005F3h
+            jmp short 000000000000070Dh
+            mov rax,[r15+20h]
+            sub rax,rsp
+            sub rax,18h
+            lea r10,[r14+rax]
+            cmp r10,[r15+10h]
+            jbe short 00000000000006D8h
+            add rsp,58h
+            lea r11,[631h]
+            jmp 0000000000000066h
             mov eax,58h
-            lea r10,[54Ch]
-            jmp 0000000000000254h
+            lea r10,[63Bh]
+            jmp 0000000000000343h
             mov rcx,rdi
             mov esi,4
             mov edx,6
-            jmp 000000000000004Dh
+            jmp 000000000000011Ch
             mov rcx,rdi
             mov esi,4
             mov edx,6
-            jmp 000000000000004Dh
+            jmp 000000000000011Ch
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+86Bh]
-            jmp 000000000000004Dh
+            lea rdx,[r15+9E3h]
+            jmp 000000000000011Ch
         "#]],
     );
 }

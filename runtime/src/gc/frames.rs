@@ -130,6 +130,19 @@ impl Table {
         })
     }
 
+    /// [`Table::lookup`] through a one-entry cache (`last`): walks over deep recursion meet
+    /// the same return address many times in a row.
+    pub fn lookup_cached(&self, ret: u64, last: &mut Option<(u64, Frame)>) -> Option<Frame> {
+        if let Some((known, frame)) = *last
+            && known == ret
+        {
+            return Some(frame);
+        }
+        let frame = self.lookup(ret)?;
+        *last = Some((ret, frame));
+        Some(frame)
+    }
+
     /// Calls `visit` with the address of every live slot of every frame from the one whose
     /// return address is at `ret_slot` up to (not including) `end`, and returns the number of
     /// frames walked.
@@ -144,10 +157,14 @@ impl Table {
         mut visit: impl FnMut(*mut u64),
     ) -> Result<usize, UnknownReturn> {
         let mut frames = 0;
+        // Deep recursion repeats one return address: remember the last lookup.
+        let mut last: Option<(u64, Frame)> = None;
         while ret_slot < end {
             // SAFETY: the caller guarantees the chain.
             let ret = unsafe { *ret_slot };
-            let frame = self.lookup(ret).ok_or(UnknownReturn(ret))?;
+            let frame = self
+                .lookup_cached(ret, &mut last)
+                .ok_or(UnknownReturn(ret))?;
             for i in 0..frame.size {
                 if frame.is_live(i) {
                     // SAFETY: slot i of this frame, inside the chain.

@@ -1,2 +1,8 @@
-//! Garbage collection: the frame table that describes the Scheme stack ([`frames`]).
+//! Garbage collection: a precise copying collector (Cheney). The frame table describes the
+//! Scheme stack ([`frames`]); [`layout`] says how big each object is and which words to scan;
+//! [`copy`] copies; [`heap`] owns the two spaces, sizes the allocation area and implements the
+//! `collect` service that generated code calls when an allocation does not fit.
+pub mod copy;
 pub mod frames;
+pub mod heap;
+pub mod layout;

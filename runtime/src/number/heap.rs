@@ -1,12 +1,13 @@
 //! Heap objects for numbers: allocating bignums sized for the worst case and trimming them,
 //! scratch buffers, and reading numbers out of values.
 //!
-//! Allocation follows the runtime's protocol for services (common to every track): compute the
-//! size, allocate, then fill; nothing here keeps a heap pointer across a collection, because
-//! services never collect (when the heap is full, `object::allocate` reports it).
+//! Allocation follows the runtime's protocol for services (common to every track): the
+//! service reserves room for a bound on what it makes (or returns `RETRY`, see
+//! `number_service`), then allocates with `object::allocate_reserved`; nothing here keeps a
+//! heap pointer across a collection, because services never collect.
 
 use crate::context::Context;
-use crate::object::{allocate, field, header_of, tag};
+use crate::object::{allocate_reserved as allocate, field, header_of, tag};
 use crate::value::*;
 
 /// An exact integer's sign and magnitude (trimmed limbs, least significant first; zero has no

@@ -177,8 +177,39 @@ pub unsafe extern "sysv64" fn number_service(
     let Some(op) = NumberOp::from_u64(op) else {
         unsafe { raise(ctx, ErrorKind::Unsupported, who, fixnum(op as i64)) }
     };
+    // The collector's retry protocol: room for a generous bound on what the operation makes
+    // (results and scratch space grow with the operands' sizes), or a retry after a
+    // collection. Within the operation, allocation may run past the bound into the heap's
+    // reserve (`object::allocate_reserved`), so an underestimate costs no correctness.
+    let bound = unsafe { 4096 + 64 * 8 * (words(a) + words(b)) };
+    if !unsafe { crate::object::reserve(ctx, bound) } {
+        return RETRY;
+    }
     let cx = Cx { ctx, who };
     unsafe { cx.apply(op, a, b) }
+}
+
+/// The words of the heap object `v` (and of a ratnum's parts), or 0 for anything else; a
+/// string counts its characters, for `string->number`.
+///
+/// # Safety
+/// `v` must be a valid value.
+unsafe fn words(v: u64) -> usize {
+    if tag(v) != TAG_OBJECT {
+        return 0;
+    }
+    unsafe {
+        let (kind, len) = header_of(v);
+        match kind {
+            HEADER_RATNUM => {
+                let part = |offset: i32| words(crate::object::field(v, offset));
+                3 + part(OBJECT_DATA) + part(OBJECT_DATA + 8)
+            }
+            HEADER_BIGNUM | HEADER_FLONUM => 1 + len,
+            HEADER_STRING => len,
+            _ => 0,
+        }
+    }
 }
 
 /// One service call's context: where to allocate, whom errors name.

@@ -7,7 +7,7 @@
 use super::heap::{Int, flonum_value, integer as int_of, make_flonum};
 use super::{Cx, Kind, NumberOp, ZERO, integer};
 use crate::error::{ErrorKind, raise};
-use crate::object::{allocate, field};
+use crate::object::{allocate_reserved as allocate, field};
 use crate::value::*;
 use core::cmp::Ordering;
 

@@ -113,7 +113,9 @@ pub unsafe fn number_to_string(cx: Cx, v: u64, radix: u64) -> u64 {
         // Count the characters first, then fill the string: one allocation for the result.
         let mut count = 0usize;
         write_number(cx.ctx, v, radix, &mut |_| count += 1);
-        let s = make_string(cx.ctx, core::iter::repeat_n(0u32, count));
+        let Some(s) = make_string(cx.ctx, core::iter::repeat_n(0u32, count)) else {
+            return RETRY;
+        };
         let data = (s as i64 + OBJECT_DATA as i64) as *mut u32;
         let mut i = 0;
         write_number(cx.ctx, v, radix, &mut |b| {
