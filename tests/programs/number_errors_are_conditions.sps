@@ -10,6 +10,7 @@
 (write (try (lambda () (quotient (expt 2 100) 0)))) (newline)
 (write (try (lambda () (exact (/ 0. 0.))))) (newline)
 (write (try (lambda () (number->string 10 3)))) (newline)
+(write (try (lambda () (number->string 1.5 2)))) (newline)
 (write (try (lambda () (< 1.5 'a)))) (newline)
 (write (try (lambda () (* 1.5 "s")))) (newline)
 (write (let loop ((i 0) (acc 0)) (if (= i 100000) acc (loop (+ i 1) (+ acc (length (try (lambda () (car (list (/ i 0))))))))))) (newline)

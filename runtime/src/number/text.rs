@@ -98,18 +98,22 @@ fn write_flonum(out: &mut Buffer, x: f64) {
     };
 }
 
-/// `number->string`: `radix` is #f (10) or 2, 8, 10 or 16.
+/// `number->string`: `radix` is #f (10) or 2, 8, 10 or 16; flonums are written in radix 10
+/// only (another radix is reported rather than ignored).
 ///
 /// # Safety
 /// `cx.ctx` must be the running program's context.
 pub unsafe fn number_to_string(cx: Cx, v: u64, radix: u64) -> u64 {
     unsafe {
-        cx.number(v);
+        let kind = cx.number(v);
         let radix = match radix {
             FALSE => 10,
             r if [2, 8, 10, 16].map(fixnum).contains(&r) => (r >> FIXNUM_SHIFT) as u32,
             r => cx.wrong_type(r),
         };
+        if kind == Kind::Flonum && radix != 10 {
+            cx.wrong_type(fixnum(i64::from(radix)));
+        }
         // Count the characters first, then fill the string: one allocation for the result.
         let mut count = 0usize;
         write_number(cx.ctx, v, radix, &mut |_| count += 1);
