@@ -37,6 +37,7 @@ fn passes_lists_the_pipeline() {
             convert_letrec         CoreScheme -> NoLetrec: Replaces `letrec` and `letrec*` by `fix` for procedures and by assignments for other values.
             remove_one_armed_if    NoLetrec -> NoOneArmedIf: Gives every `if` an alternative.
             convert_assignments    NoOneArmedIf -> NoAssignments: Replaces `set!` of local variables by boxes.
+            convert_direct_calls   NoAssignments -> NoAssignments: Makes a call of a `lambda` in operator position a `let`.
             convert_closures       NoAssignments -> Closures: Makes closures explicit and lifts procedures' code to the top of the program.
             make_tail_calls_explicit Closures -> ExplicitTails: Marks the calls in tail position.
         "#]],
@@ -115,26 +116,42 @@ fn dump_ir_all_prints_every_stage() {
                                 ((primitive $unbox) count.2))))))
                       ((primitive void))))
 
+            ;; convert_direct_calls (NoAssignments)
+            (program (let ([count.5 ((primitive void))])
+                       (let ([count.2 ((primitive $box) count.5)])
+                         (fix ([even?.0 (lambda (n.3)
+                                          (if ((primitive zero?) n.3)
+                                            (quote #t)
+                                            (odd?.1 ((primitive -) n.3 (quote 1)))))]
+                               [odd?.1 (lambda (m.4)
+                                         (if ((primitive zero?) m.4)
+                                           (quote #f)
+                                           (even?.0 ((primitive -) m.4 (quote 1)))))])
+                           (begin ((primitive $set-box!) count.2 (quote 0))
+                             (begin (if (even?.0 (quote 10))
+                                      ((primitive $set-box!)
+                                       count.2
+                                       ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                                      ((primitive void)))
+                               ((primitive $unbox) count.2)))))))
+
             ;; convert_closures (Closures)
             (program ([even?.7 (code (odd?.6)
                                  [(n.3)
                                   (if ((primitive zero?) n.3) (quote #t) (odd?.6 ((primitive -) n.3 (quote 1))))])]
                       [odd?.9 (code (even?.8)
                                 [(m.4)
-                                 (if ((primitive zero?) m.4) (quote #f) (even?.8 ((primitive -) m.4 (quote 1))))])]
-                      [lambda.10 (code ()
-                                   [(count.5)
-                                    (let ([count.2 ((primitive $box) count.5)])
-                                      (closures ([even?.0 (make-closure even?.7 odd?.1)]
-                                                 [odd?.1 (make-closure odd?.9 even?.0)])
-                                        (begin ((primitive $set-box!) count.2 (quote 0))
-                                          (begin (if (even?.0 (quote 10))
-                                                   ((primitive $set-box!)
-                                                    count.2
-                                                    ((primitive +) ((primitive $unbox) count.2) (quote 1)))
-                                                   ((primitive void)))
-                                            ((primitive $unbox) count.2)))))])])
-              ((closures ([lambda.11 (make-closure lambda.10)]) lambda.11) ((primitive void))))
+                                 (if ((primitive zero?) m.4) (quote #f) (even?.8 ((primitive -) m.4 (quote 1))))])])
+              (let ([count.5 ((primitive void))])
+                (let ([count.2 ((primitive $box) count.5)])
+                  (closures ([even?.0 (make-closure even?.7 odd?.1)] [odd?.1 (make-closure odd?.9 even?.0)])
+                    (begin ((primitive $set-box!) count.2 (quote 0))
+                      (begin (if (even?.0 (quote 10))
+                               ((primitive $set-box!)
+                                count.2
+                                ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                               ((primitive void)))
+                        ((primitive $unbox) count.2)))))))
 
             ;; make_tail_calls_explicit (ExplicitTails)
             (program ([even?.7 (code (odd?.6)
@@ -146,20 +163,17 @@ fn dump_ir_all_prints_every_stage() {
                                 [(m.4)
                                  (if ((primitive zero?) m.4)
                                    (quote #f)
-                                   (tail-call even?.8 ((primitive -) m.4 (quote 1))))])]
-                      [lambda.10 (code ()
-                                   [(count.5)
-                                    (let ([count.2 ((primitive $box) count.5)])
-                                      (closures ([even?.0 (make-closure even?.7 odd?.1)]
-                                                 [odd?.1 (make-closure odd?.9 even?.0)])
-                                        (begin ((primitive $set-box!) count.2 (quote 0))
-                                          (begin (if (even?.0 (quote 10))
-                                                   ((primitive $set-box!)
-                                                    count.2
-                                                    ((primitive +) ((primitive $unbox) count.2) (quote 1)))
-                                                   ((primitive void)))
-                                            (tail-call (primitive $unbox) count.2)))))])])
-              (tail-call (closures ([lambda.11 (make-closure lambda.10)]) lambda.11) ((primitive void))))
+                                   (tail-call even?.8 ((primitive -) m.4 (quote 1))))])])
+              (let ([count.5 ((primitive void))])
+                (let ([count.2 ((primitive $box) count.5)])
+                  (closures ([even?.0 (make-closure even?.7 odd?.1)] [odd?.1 (make-closure odd?.9 even?.0)])
+                    (begin ((primitive $set-box!) count.2 (quote 0))
+                      (begin (if (even?.0 (quote 10))
+                               ((primitive $set-box!)
+                                count.2
+                                ((primitive +) ((primitive $unbox) count.2) (quote 1)))
+                               ((primitive void)))
+                        (tail-call (primitive $unbox) count.2)))))))
 
         "#]],
     );
@@ -251,6 +265,9 @@ fn dump_ir_read_of_scheme_source_prints_the_datums() {
             (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_assignments (NoAssignments)
+            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; convert_direct_calls (NoAssignments)
             (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_closures (Closures)

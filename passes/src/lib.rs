@@ -6,6 +6,7 @@
 
 pub mod convert_assignments;
 pub mod convert_closures;
+pub mod convert_direct_calls;
 pub mod convert_letrec;
 pub mod expand;
 pub mod free_variables;

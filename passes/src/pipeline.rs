@@ -165,6 +165,7 @@ pipeline! {
         crate::convert_letrec::ConvertLetrec,
         crate::remove_one_armed_if::RemoveOneArmedIf,
         crate::convert_assignments::ConvertAssignments,
+        crate::convert_direct_calls::ConvertDirectCalls,
         crate::convert_closures::ConvertClosures,
         crate::make_tail_calls_explicit::MakeTailCallsExplicit;
     output: ir::lang::explicit_tails::Tree;
