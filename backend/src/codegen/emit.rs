@@ -397,12 +397,7 @@ impl<'t> Gen<'t> {
     pub fn allocate(&mut self, dst: Reg, bytes: i32) -> Result<(), CompileError> {
         let mut retry = self.a.create_label();
         self.bind(&mut retry)?;
-        self.a.mov(dst.q(), r14)?;
-        self.a.add(r14, bytes)?;
-        self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
-        let slow = self.alloc_slow_path(retry, Request::Bytes(bytes), Some(dst));
-        self.a.ja(slow)?;
-        Ok(())
+        self.bump(dst, Request::Bytes(bytes), retry)
     }
 
     /// Allocates the number of bytes in `size` (a multiple of 8, below 2^40); address in `dst`.
@@ -414,10 +409,23 @@ impl<'t> Gen<'t> {
         size: Reg,
         retry: CodeLabel,
     ) -> Result<(), CompileError> {
+        self.bump(dst, Request::Reg(size), retry)
+    }
+
+    /// The bump of [`Gen::allocate`] and [`Gen::allocate_dynamic`], with its slow path.
+    fn bump(&mut self, dst: Reg, request: Request, retry: CodeLabel) -> Result<(), CompileError> {
         self.a.mov(dst.q(), r14)?;
-        self.a.add(r14, size.q())?;
+        match request {
+            Request::Bytes(n) => self.a.add(r14, n)?,
+            Request::Reg(size) => self.a.add(r14, size.q())?,
+            Request::Recorded => {
+                return Err(CompileError::new(
+                    "internal error: an inline allocation of a size the runtime recorded",
+                ));
+            }
+        }
         self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
-        let slow = self.alloc_slow_path(retry, Request::Reg(size), Some(dst));
+        let slow = self.alloc_slow_path(retry, request, Some(dst));
         self.a.ja(slow)?;
         Ok(())
     }
