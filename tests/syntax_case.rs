@@ -169,3 +169,19 @@ fn syntax_case_at_run_time_compiles_to_dispatch_calls() {
         "#]],
     );
 }
+
+#[test]
+fn quasisyntax_inserts_computed_syntax() {
+    check(
+        r#"
+(define-syntax count-args
+  (lambda (x)
+    (syntax-case x ()
+      ((_ e ...) #`(list #,(length #'(e ...)) e ...)))))
+(count-args 'a 'b)
+"#,
+        expect![[r#"
+            (program ((primitive list) (quote 2) (quote a) (quote b)))
+        "#]],
+    );
+}

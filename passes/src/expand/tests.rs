@@ -778,6 +778,35 @@ fn delay_is_a_promise_of_a_thunk() {
     );
 }
 
+#[test]
+fn delay_force_is_a_promise_that_is_not_yet_done() {
+    check(
+        "(define (f) (delay 1)) (delay-force (f))",
+        expect![[r#"
+            (program (begin (set-global! program::f
+                              (lambda ()
+                                ((global $base::$make-promise)
+                                 (quote #f)
+                                 (lambda () ((global $base::$make-promise) (quote #t) (quote 1))))))
+                       ((global $base::$make-promise) (quote #f) (lambda () ((global program::f))))))
+        "#]],
+    );
+}
+
+#[test]
+fn parameterize_converts_and_installs_the_values_around_the_body() {
+    check(
+        "(define p (make-parameter 1)) (parameterize ([p 2]) (p))",
+        expect![[r#"
+            (program (begin (set-global! program::p ((global $base::make-parameter) (quote 1)))
+                       ((global $base::$parameterize)
+                        ((primitive list) (global program::p))
+                        ((primitive list) (quote 2))
+                        (lambda () ((global program::p))))))
+        "#]],
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Robustness: deep input does not overflow the stack, and no input panics.
 
