@@ -39,6 +39,20 @@ pub struct Labels {
     too_deep: CodeLabel,
 }
 
+impl Labels {
+    /// The stubs' entry points, named for the executable's symbol table (profilers, `objdump`).
+    pub fn symbols(&self) -> [(&'static str, CodeLabel); 6] {
+        [
+            ("loko:underflow", self.underflow),
+            ("loko:capture", self.capture),
+            ("loko:segment_overflow", self.segment_overflow),
+            ("loko:continuation", self.entry),
+            ("loko:throw_thunk", self.throw_thunk),
+            ("loko:stack_too_deep", self.too_deep),
+        ]
+    }
+}
+
 /// A prologue's exit to [`Labels::segment_overflow`], emitted after the procedure.
 pub struct OverflowExit {
     exit: CodeLabel,
@@ -187,6 +201,7 @@ impl Gen<'_> {
 
         let mut throw_thunk = self.control.throw_thunk;
         self.bind(&mut throw_thunk)?;
+        self.control.throw_thunk = throw_thunk;
         self.reinstate()?;
         self.a.mov(rdi, rdx)?;
         self.a.xor(esi, esi)?;
@@ -194,6 +209,7 @@ impl Gen<'_> {
 
         let mut too_deep = self.control.too_deep;
         self.bind(&mut too_deep)?;
+        self.control.too_deep = too_deep;
         // Leave room for whatever reports the overflow.
         self.a.mov(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
         self.a.add(rax, fixnum(k::DEPTH_SLACK as i64) as i32)?;
@@ -210,6 +226,7 @@ impl Gen<'_> {
     fn continuation_entry(&mut self) -> Result<(), CompileError> {
         let mut entry = self.control.entry;
         self.bind(&mut entry)?;
+        self.control.entry = entry;
         let mut slow = self.a.create_label();
         self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
         self.a.cmp(rax, qword_ptr(rdi + k::WINDERS))?;
@@ -257,6 +274,7 @@ impl Gen<'_> {
     fn underflow_stub(&mut self) -> Result<(), CompileError> {
         let mut underflow = self.control.underflow;
         self.bind(&mut underflow)?;
+        self.control.underflow = underflow;
         self.a.test(eax, i32::MAX)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(esi, 1)?;
@@ -303,6 +321,7 @@ impl Gen<'_> {
     fn capture_stub(&mut self) -> Result<(), CompileError> {
         let mut capture = self.control.capture;
         self.bind(&mut capture)?;
+        self.control.capture = capture;
         // Room for the frames and the continuation record, or a collection first (with the
         // procedure saved as a call's closure, no arguments) and a new try.
         let mut room = self.a.create_label();
@@ -339,6 +358,7 @@ impl Gen<'_> {
     fn segment_overflow_stub(&mut self) -> Result<(), CompileError> {
         let mut overflow = self.control.segment_overflow;
         self.bind(&mut overflow)?;
+        self.control.segment_overflow = overflow;
         self.a.sub(rsp, SAVE_AREA)?;
         for (i, &r) in SAVED.iter().enumerate() {
             self.a.mov(qword_ptr(rsp + 8 * i as i32), r)?;

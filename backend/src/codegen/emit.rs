@@ -521,6 +521,7 @@ impl<'t> Gen<'t> {
         // (`mv_marker`) is entered at its multiple-value entry, and any other is an error.
         let mut mv_return = self.mv_return;
         self.bind(&mut mv_return)?;
+        self.mv_return = mv_return;
         let mut one = self.a.create_label();
         let wrong = self.error_exit(
             ErrorKind::WrongValueCount,
@@ -547,6 +548,7 @@ impl<'t> Gen<'t> {
 
         let mut overflow = self.stack_overflow;
         self.bind(&mut overflow)?;
+        self.stack_overflow = overflow;
         self.a.mov(esi, ErrorKind::StackOverflow as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
@@ -554,11 +556,13 @@ impl<'t> Gen<'t> {
         self.collect_stubs()?;
         let mut oom = self.out_of_memory;
         self.bind(&mut oom)?;
+        self.out_of_memory = oom;
         self.a.mov(esi, ErrorKind::OutOfMemory as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
         let mut common = self.error_common;
         self.bind(&mut common)?;
+        self.error_common = common;
         self.raise_runtime_error()?;
         Ok(())
     }
@@ -629,10 +633,12 @@ impl<'t> Gen<'t> {
         let mut saved = self.collect_saved;
         let mut common = self.a.create_label();
         self.bind(&mut saved)?;
+        self.collect_saved = saved;
         self.a.mov(ecx, 1)?;
         self.a.jmp(common)?;
         let mut collect = self.collect;
         self.bind(&mut collect)?;
+        self.collect = collect;
         self.a.xor(ecx, ecx)?;
         self.bind(&mut common)?;
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
@@ -649,6 +655,7 @@ impl<'t> Gen<'t> {
 
         let mut in_call = self.collect_in_call;
         self.bind(&mut in_call)?;
+        self.collect_in_call = in_call;
         let saved = [Reg::Rdi, Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9, Reg::Rsi];
         for (k, reg) in saved.iter().enumerate() {
             self.a
@@ -731,6 +738,7 @@ impl<'t> Gen<'t> {
         // The program body's values are discarded, however many.
         let mut end = self.control.program_end;
         self.bind(&mut end)?;
+        self.control.program_end = end;
         // What the program allocated stays allocated for whoever runs next in this context.
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;

@@ -129,6 +129,24 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     for (name, label) in &symbols {
         starts.push((name.clone(), ip(label)?));
     }
+    // The shared stubs get names too, so that profiles and disassemblies show them (the
+    // stubs store their labels back once bound); one this image did not emit is skipped.
+    let stubs = [
+        ("loko:mv_return", g.mv_return),
+        ("loko:collect", g.collect),
+        ("loko:collect_saved", g.collect_saved),
+        ("loko:collect_in_call", g.collect_in_call),
+        ("loko:stack_overflow", g.stack_overflow),
+        ("loko:out_of_memory", g.out_of_memory),
+        ("loko:error", g.error_common),
+    ];
+    for (name, label) in stubs.into_iter().chain(g.control.symbols()) {
+        if let Ok(at) = ip(&label) {
+            starts.push((name.to_owned(), at));
+        }
+    }
+    starts.sort_by_key(|&(_, at)| at);
+    starts.dedup_by_key(|&mut (_, at)| at);
     let end = ip(&end)?;
     let mut image_symbols = Vec::new();
     for (i, (name, start)) in starts.iter().enumerate() {
