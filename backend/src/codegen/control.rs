@@ -138,10 +138,7 @@ impl Gen<'_> {
             self.a.jmp(self.control.capture)?;
         } else {
             self.a.call(self.control.capture)?;
-            self.return_point()?;
-            if cont == Cont::Effect {
-                self.mv_marker_discard()?;
-            }
+            self.after_call(cont)?;
         }
         self.frame.release(mark);
         Ok(())

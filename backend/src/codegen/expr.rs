@@ -24,6 +24,16 @@ pub enum Cont {
 }
 
 impl Gen<'_> {
+    /// What follows every non-tail `call` (just emitted) of a procedure: its return point in
+    /// the frame table and, in effect position, the marker that discards any number of values.
+    pub fn after_call(&mut self, cont: Cont) -> Result<(), CompileError> {
+        self.return_point()?;
+        if cont == Cont::Effect {
+            self.mv_marker_discard()?;
+        }
+        Ok(())
+    }
+
     pub fn expr(&mut self, e: ExprId) -> Result<(), CompileError> {
         ir::nanopass::grow(|| self.expr_inner(e))
     }
@@ -245,10 +255,7 @@ impl Gen<'_> {
             self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
-            self.return_point()?;
-            if cont == Cont::Effect {
-                self.mv_marker_discard()?;
-            }
+            self.after_call(cont)?;
         }
         self.frame.release(mark);
         Ok(())
@@ -359,10 +366,7 @@ impl Gen<'_> {
             self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
-            self.return_point()?;
-            if cont == Cont::Effect {
-                self.mv_marker_discard()?;
-            }
+            self.after_call(cont)?;
         }
         self.frame.release(mark);
         Ok(())
@@ -449,10 +453,7 @@ impl Gen<'_> {
             }
         } else {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
-            self.return_point()?;
-            if cont == Cont::Effect {
-                self.mv_marker_discard()?;
-            }
+            self.after_call(cont)?;
         }
         self.frame.release(mark);
         Ok(())
