@@ -243,20 +243,7 @@ impl Gen<'_> {
                 }
                 self.check_length(who)?;
                 self.check_char(Reg::R10, Reg::R11, who)?;
-                // 8 + 4n bytes, rounded up to a word; rax holds 8n.
-                self.a.mov(r11, rax)?;
-                self.a.shr(r11, 1)?;
-                self.a.add(r11, 15)?;
-                self.a.and(r11, -8)?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
-                self.store_header(HEADER_STRING)?;
-                self.a.mov(rcx, rax)?;
-                self.a.shr(rcx, FIXNUM_SHIFT)?;
-                self.a.lea(rdi, qword_ptr(rdx + 8))?;
-                self.a.mov(rax, r10)?;
-                self.a.shr(rax, CHAR_SHIFT)?;
-                self.a.rep().stosd()?;
-                self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+                self.make_filled(HEADER_STRING, Unit::Dword, CHAR_SHIFT, retry)?;
             }
             "string-length" => self.length(ops[0], HEADER_STRING, who)?,
             "string-ref" => {
@@ -301,19 +288,7 @@ impl Gen<'_> {
                 }
                 self.check_length(who)?;
                 self.check_byte(Reg::R10, who)?;
-                self.a.mov(r11, rax)?;
-                self.a.shr(r11, FIXNUM_SHIFT)?;
-                self.a.add(r11, 15)?;
-                self.a.and(r11, -8)?;
-                self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
-                self.store_header(HEADER_BYTEVECTOR)?;
-                self.a.mov(rcx, rax)?;
-                self.a.shr(rcx, FIXNUM_SHIFT)?;
-                self.a.lea(rdi, qword_ptr(rdx + 8))?;
-                self.a.mov(rax, r10)?;
-                self.a.shr(rax, FIXNUM_SHIFT)?;
-                self.a.rep().stosb()?;
-                self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+                self.make_filled(HEADER_BYTEVECTOR, Unit::Byte, FIXNUM_SHIFT, retry)?;
             }
             "bytevector-length" => self.length(ops[0], HEADER_BYTEVECTOR, who)?,
             "bytevector-u8-ref" => {
@@ -562,6 +537,36 @@ impl Gen<'_> {
 
     /// Stores the header of a new object of `kind` at `[rdx]`, its length being the fixnum in
     /// `rax`.
+    /// Allocates a string or bytevector of `rax` (a checked fixnum) elements of `unit`, every
+    /// element the raw value `r10 >> fill_shift` (checked too); the object ends up in `rax`.
+    /// A collection restarts at `retry`, before the operands are loaded.
+    fn make_filled(
+        &mut self,
+        kind: u64,
+        unit: Unit,
+        fill_shift: u32,
+        retry: CodeLabel,
+    ) -> Result<(), CompileError> {
+        // 8 + n·unit bytes, rounded up to a word; rax holds 8n.
+        self.a.mov(r11, rax)?;
+        self.a.shr(r11, FIXNUM_SHIFT - unit as u32)?;
+        self.a.add(r11, 15)?;
+        self.a.and(r11, -8)?;
+        self.allocate_dynamic(Reg::Rdx, Reg::R11, retry)?;
+        self.store_header(kind)?;
+        self.a.mov(rcx, rax)?;
+        self.a.shr(rcx, FIXNUM_SHIFT)?;
+        self.a.lea(rdi, qword_ptr(rdx + 8))?;
+        self.a.mov(rax, r10)?;
+        self.a.shr(rax, fill_shift)?;
+        match unit {
+            Unit::Byte => self.a.rep().stosb()?,
+            Unit::Dword => self.a.rep().stosd()?,
+        }
+        self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
+        Ok(())
+    }
+
     fn store_header(&mut self, kind: u64) -> Result<(), CompileError> {
         self.a.mov(r11, rax)?;
         self.a.shl(r11, HEADER_SHIFT - FIXNUM_SHIFT)?;
@@ -593,4 +598,11 @@ impl Gen<'_> {
         self.a.jae(bad)?;
         Ok(())
     }
+}
+
+/// The size of a string's or bytevector's elements, as the log2 of their bytes.
+#[derive(Clone, Copy)]
+enum Unit {
+    Byte = 0,
+    Dword = 2,
 }
