@@ -1,45 +1,55 @@
 //! `loko --compile` and `loko --program`: compile a program to an image, then write it as a
 //! static executable or run it in this process.
 //!
-//! Scheme source is read and expanded into units (its libraries, then the program), which are
-//! joined into one `CoreScheme` program and compiled by [`compile_unit`]; a `.sexp` file of
-//! CoreScheme IR text skips the front end. Compiling units separately and linking them is
-//! still to come (DESIGN.md decision 9).
+//! Scheme source is read and expanded into units (the base library, the libraries the program
+//! imports, then the program); each unit runs through the pass pipeline on its own
+//! ([`lower_unit`]) and the results are linked ([`passes::merge_units::link_units`]) for the
+//! code generator. A `.sexp` file of CoreScheme IR text is one unit and skips the front end.
 
 use ir::lang::core_scheme;
 use ir::nanopass::Ir;
 use passes::pipeline::{self, Quiet, Run};
 use std::process::ExitCode;
 
-/// Runs the pass pipeline and the code generator on one unit.
-pub fn compile_unit(tree: core_scheme::Tree) -> Result<backend::Image, String> {
-    let lowered = pipeline::run(tree, &mut Run::new(&mut Quiet)).map_err(|e| e.to_string())?;
-    backend::codegen::compile(&lowered).map_err(|e| format!("error: {e}"))
+/// Runs the pass pipeline on one unit; the message says why it failed.
+pub fn lower_unit(tree: core_scheme::Tree) -> Result<pipeline::Output, String> {
+    pipeline::run(tree, &mut Run::new(&mut Quiet)).map_err(|e| e.to_string())
+}
+
+/// Links lowered units and generates code for the whole.
+pub fn link_and_generate(units: &[pipeline::Output]) -> Result<backend::Image, String> {
+    let linked = passes::merge_units::link_units(units);
+    backend::codegen::compile(&linked).map_err(|e| format!("error: {e}"))
 }
 
 /// Reads and compiles `file`; the message is a diagnostic to print. A `.sexp` file is IR text
-/// of CoreScheme; anything else is Scheme source, which is read, expanded (with the libraries it
-/// imports, found through `LOKO_LIBRARY_PATH`) and joined into one program.
+/// of CoreScheme; anything else is Scheme source, which is read and expanded (with the
+/// libraries it imports, found through `LOKO_LIBRARY_PATH`) into units.
 fn compile_file(file: &str) -> Result<backend::Image, String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))?;
-    let tree = if file.ends_with(".sexp") {
-        core_scheme::Tree::parse(&text).map_err(|e| {
+    let units = if file.ends_with(".sexp") {
+        vec![core_scheme::Tree::parse(&text).map_err(|e| {
             format!(
                 "{file}:{}:{}: error: {}",
                 e.pos.line.max(1),
                 e.pos.column.max(1),
                 e.message
             )
-        })?
+        })?]
     } else {
         expand_program(file, &text)?
     };
-    compile_unit(tree).map_err(|message| format!("{file}: {message}"))
+    let lowered = units
+        .into_iter()
+        .map(lower_unit)
+        .collect::<Result<Vec<_>, String>>()
+        .map_err(|message| format!("{file}: {message}"))?;
+    link_and_generate(&lowered).map_err(|message| format!("{file}: {message}"))
 }
 
-/// Scheme source to one CoreScheme program: read, expand, join the units.
-fn expand_program(file: &str, text: &str) -> Result<core_scheme::Tree, String> {
+/// Scheme source to its units: read, expand.
+fn expand_program(file: &str, text: &str) -> Result<Vec<core_scheme::Tree>, String> {
     let source = ir::source::SourceFile::register(file, text);
     let mut datums = ir::datum::Datums::new();
     let forms = ir::reader::read_file(source, &mut datums).map_err(|d| d.to_string())?;
@@ -47,8 +57,7 @@ fn expand_program(file: &str, text: &str) -> Result<core_scheme::Tree, String> {
     let mut world = loko::expand_time::World::new();
     let units = passes::expand::expand_with(file, &datums, &forms, &mut loader, Some(&mut world))
         .map_err(|d| d.to_string())?;
-    let trees: Vec<core_scheme::Tree> = units.into_iter().map(|unit| unit.tree).collect();
-    Ok(passes::merge_units::merge_units(&trees))
+    Ok(units.into_iter().map(|unit| unit.tree).collect())
 }
 
 fn report(message: &str) -> ExitCode {
