@@ -1,14 +1,34 @@
 //! The compiler as a salsa database (DESIGN.md decision 9): source files are inputs, and each
-//! stage of compiling a file is a tracked query, so a file is processed once per process and an
-//! edit recomputes only what depends on it.
+//! stage of compiling a program is a tracked query, so a library is compiled once per process
+//! and an edit recompiles only what depends on it.
 //!
-//! Today the queries are reading (datums) and, for IR text, parsing and running the pass
-//! pipeline; expansion of libraries and code generation join as they land, each as a query per
-//! library so editing one library recompiles only its dependents.
+//! The queries, from a program's [`Source`] to its [`backend::Image`]:
+//! * [`read`]: the datums of one file.
+//! * [`expand_program`]: the expander over the program and every library it imports, giving one
+//!   [`ExpandedUnit`] per library (the base library first, the program last), each in canonical
+//!   form. This query is whole-program: the expander's binding table spans all the libraries of
+//!   an expansion, so any edit re-expands them all. Library files are looked up through the
+//!   database ([`DbLibraries`]), so reading one is a tracked dependency.
+//! * [`units`]: the expanded units as interned [`UnitKey`]s. A unit that expands to the same text
+//!   as before gets the same key, which is what lets an edit of one library leave the others'
+//!   compiled units alone.
+//! * [`compile_unit`]: the pass pipeline on one unit, memoized per unit content (so the base
+//!   library, part of every program, is lowered once per process).
+//! * [`image`]: links the lowered units and generates code.
+//!
+//! Not tracked: a library file that did not exist when it was looked for (creating it later is
+//! not noticed), and `LOKO_LIBRARY_PATH` (read once, when the database is made).
 
 use ir::datum::{DatumId, Datums};
+use ir::lang::core_scheme;
 use ir::nanopass::Ir;
 use ir::source::{Diagnostic, SourceFile};
+use ir::symbol::Symbol;
+use passes::expand::LibrarySource;
+use passes::pipeline::{self, PipelineError, Quiet, Run};
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// A source file the compiler was given: its path (as the user wrote it) and its text.
@@ -20,6 +40,17 @@ pub struct Source {
     pub text: String,
 }
 
+/// What the queries need from the database besides salsa's storage: files by path.
+#[salsa::db]
+pub trait Db: salsa::Database {
+    /// The input for the file at `path`: the one made when it was first asked for, or a new one
+    /// holding the file's text; the error (no such file, not UTF-8) is the message to print.
+    fn load(&self, path: &str) -> Result<Source, String>;
+
+    /// The directories libraries are looked up in, in order.
+    fn library_roots(&self) -> &[PathBuf];
+}
+
 /// The datums of a file, in an arena shared by every later stage.
 #[derive(Clone, Debug)]
 pub struct Read {
@@ -29,7 +60,7 @@ pub struct Read {
 
 /// Reads a source file's datums.
 #[salsa::tracked(returns(ref), no_eq)]
-pub fn read(db: &dyn salsa::Database, source: Source) -> Result<Read, Diagnostic> {
+pub fn read(db: &dyn Db, source: Source) -> Result<Read, Diagnostic> {
     let file = SourceFile::register(source.path(db).clone(), source.text(db).clone());
     let mut datums = Datums::new();
     let top_level = ir::reader::read_file(file, &mut datums)?;
@@ -42,24 +73,209 @@ pub fn read(db: &dyn salsa::Database, source: Source) -> Result<Read, Diagnostic
 /// Parses IR text of the pipeline's first language and runs every pass on it; the result is
 /// the last language's program as text, or the error.
 #[salsa::tracked(returns(ref))]
-pub fn compile_ir(db: &dyn salsa::Database, source: Source) -> Result<String, String> {
-    let input = passes::pipeline::Input::parse(source.text(db)).map_err(|e| e.to_string())?;
-    let mut quiet = passes::pipeline::Quiet;
-    let output = passes::pipeline::run(input, &mut passes::pipeline::Run::new(&mut quiet))
-        .map_err(|e| e.to_string())?;
+pub fn compile_ir(db: &dyn Db, source: Source) -> Result<String, String> {
+    let input = pipeline::Input::parse(source.text(db)).map_err(|e| e.to_string())?;
+    let output = pipeline::run(input, &mut Run::new(&mut Quiet)).map_err(|e| e.to_string())?;
     Ok(output.print())
 }
 
-/// The database: salsa's storage, plus a log of which queries ran (for tests and `-v`).
+/// One library (or the program) as the expander produced it, in canonical form
+/// ([`passes::merge_units::canonical_unit`]). Two units are equal when their names and IR text
+/// are: the text determines everything later stages use.
+#[derive(Clone, Debug)]
+pub struct ExpandedUnit {
+    /// `(foo bar)` for a library, `program` for the program, the base library's own name.
+    pub name: String,
+    pub text: Arc<str>,
+    pub tree: Arc<core_scheme::Tree>,
+}
+
+impl PartialEq for ExpandedUnit {
+    fn eq(&self, other: &ExpandedUnit) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for ExpandedUnit {}
+
+impl Hash for ExpandedUnit {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.text.hash(state);
+    }
+}
+
+impl ExpandedUnit {
+    fn new(name: String, tree: &core_scheme::Tree) -> ExpandedUnit {
+        let tree = passes::merge_units::canonical_unit(tree);
+        ExpandedUnit {
+            name,
+            text: tree.print().into(),
+            tree: Arc::new(tree),
+        }
+    }
+}
+
+/// Expands a program (or a `.sexp` file of CoreScheme IR text, one unit) into its units in
+/// dependency order, the program last; the error is the message to print.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>, String> {
+    let path = program.path(db);
+    if path.ends_with(".sexp") {
+        let text = program.text(db);
+        let tree = core_scheme::Tree::parse(text).map_err(|e| {
+            format!(
+                "{path}:{}:{}: error: {}",
+                e.pos.line.max(1),
+                e.pos.column.max(1),
+                e.message
+            )
+        })?;
+        // The user's IR is checked here, since the pipeline checks its passes' outputs only.
+        tree.verify().map_err(|errors| {
+            let error = PipelineError {
+                stage: pipeline::READ,
+                errors,
+            };
+            format!("{path}: {error}")
+        })?;
+        return Ok(vec![ExpandedUnit::new("program".to_owned(), &tree)]);
+    }
+    let read = read(db, program).as_ref().map_err(|d| d.to_string())?;
+    let mut libraries = DbLibraries { db };
+    let mut world = crate::expand_time::World::new();
+    let units = passes::expand::expand_with(
+        path,
+        &read.datums,
+        &read.top_level,
+        &mut libraries,
+        Some(&mut world),
+    )
+    .map_err(|d| d.to_string())?;
+    Ok(units
+        .into_iter()
+        .map(|unit| ExpandedUnit::new(unit.name, &unit.tree))
+        .collect())
+}
+
+/// An expanded unit, identified by its content.
+#[salsa::interned]
+pub struct UnitKey<'db> {
+    #[returns(ref)]
+    pub unit: ExpandedUnit,
+}
+
+/// The program's units as keys, in dependency order. Unchanged units keep their keys, so an
+/// edit leaves their [`compile_unit`] results valid.
+#[salsa::tracked(returns(ref))]
+pub fn units<'db>(db: &'db dyn Db, program: Source) -> Result<Vec<UnitKey<'db>>, String> {
+    let expanded = expand_program(db, program).as_ref().map_err(Clone::clone)?;
+    Ok(expanded
+        .iter()
+        .map(|unit| UnitKey::new(db, unit.clone()))
+        .collect())
+}
+
+/// Runs the pass pipeline on one unit; the error is the message to print.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn compile_unit<'db>(
+    db: &'db dyn Db,
+    unit: UnitKey<'db>,
+) -> Result<Arc<pipeline::Output>, String> {
+    let expanded = unit.unit(db);
+    let tree = (*expanded.tree).clone();
+    let lowered = pipeline::run_expanded(tree, &mut Run::new(&mut Quiet))
+        .map_err(|e| format!("{}: {e}", expanded.name))?;
+    Ok(Arc::new(lowered))
+}
+
+/// Compiles a program: its units lowered one by one, linked, then code generation.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn image(db: &dyn Db, program: Source) -> Result<Arc<backend::Image>, String> {
+    let path = program.path(db);
+    let keys = units(db, program).as_ref().map_err(Clone::clone)?;
+    let mut lowered = Vec::with_capacity(keys.len());
+    for &key in keys {
+        let unit = compile_unit(db, key)
+            .as_ref()
+            .map_err(|message| format!("{path}: {message}"))?;
+        lowered.push(Arc::clone(unit));
+    }
+    let linked = passes::merge_units::link_units(lowered.iter().map(|unit| &**unit));
+    let image = backend::codegen::compile(&linked).map_err(|e| format!("{path}: error: {e}"))?;
+    Ok(Arc::new(image))
+}
+
+/// The expander's view of library and included files: through the database, so that each
+/// file read is a dependency of the expansion.
+pub struct DbLibraries<'db> {
+    pub db: &'db dyn Db,
+}
+
+impl LibrarySource for DbLibraries<'_> {
+    fn find_library(&mut self, name: &[Symbol]) -> Option<(String, String)> {
+        passes::expand::loader::library_paths(self.db.library_roots(), name)
+            .into_iter()
+            .find_map(|path| {
+                let source = self.db.load(&path.display().to_string()).ok()?;
+                Some((source.path(self.db).clone(), source.text(self.db).clone()))
+            })
+    }
+
+    fn read_included(&mut self, from: &str, path: &str) -> Result<(String, String), String> {
+        let full = passes::expand::loader::included_path(from, path);
+        let full = full.display().to_string();
+        let source = self.db.load(&full)?;
+        Ok((full, source.text(self.db).clone()))
+    }
+}
+
+/// The database: salsa's storage, the files read so far, and a log of which queries ran (for
+/// tests and `-v`).
 #[salsa::db]
 #[derive(Clone)]
 pub struct Database {
     storage: salsa::Storage<Self>,
     executed: Arc<Mutex<Vec<String>>>,
+    files: Arc<Mutex<HashMap<String, Source>>>,
+    roots: Arc<Vec<PathBuf>>,
 }
 
 impl Default for Database {
+    /// A database that looks for libraries in the current directory only.
     fn default() -> Database {
+        Database::with_library_roots(vec![PathBuf::from(".")])
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}
+
+#[salsa::db]
+impl Db for Database {
+    fn load(&self, path: &str) -> Result<Source, String> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| "internal error: the file table is poisoned".to_owned())?;
+        if let Some(&source) = files.get(path) {
+            return Ok(source);
+        }
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
+        let text = String::from_utf8(bytes).map_err(|_| format!("{path} is not UTF-8 text"))?;
+        let source = Source::new(self, path.to_owned(), text);
+        files.insert(path.to_owned(), source);
+        Ok(source)
+    }
+
+    fn library_roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+}
+
+impl Database {
+    /// A database that looks for libraries in `roots`, in order.
+    pub fn with_library_roots(roots: Vec<PathBuf>) -> Database {
         let executed: Arc<Mutex<Vec<String>>> = Arc::default();
         let log = Arc::clone(&executed);
         let storage = salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
@@ -69,14 +285,20 @@ impl Default for Database {
                 log.push(format!("{database_key:?}"));
             }
         })));
-        Database { storage, executed }
+        Database {
+            storage,
+            executed,
+            files: Arc::default(),
+            roots: Arc::new(roots),
+        }
     }
-}
 
-#[salsa::db]
-impl salsa::Database for Database {}
+    /// A database that looks for libraries where the command line does: `LOKO_LIBRARY_PATH`,
+    /// then the current directory.
+    pub fn from_env() -> Database {
+        Database::with_library_roots(passes::expand::FileSystem::from_env().roots)
+    }
 
-impl Database {
     /// The queries that ran since the last call, as `query(input)` descriptions.
     pub fn take_executed(&self) -> Vec<String> {
         self.executed
@@ -87,71 +309,4 @@ impl Database {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use salsa::Setter;
-
-    fn ran(db: &Database, query: &str) -> usize {
-        db.take_executed()
-            .iter()
-            .filter(|e| e.starts_with(query))
-            .count()
-    }
-
-    #[test]
-    fn editing_one_file_rereads_only_that_file() {
-        let mut db = Database::default();
-        let a = Source::new(&db, "a.sls".into(), "(define x 1)".into());
-        let b = Source::new(&db, "b.sls".into(), "(define y 2)".into());
-        assert!(read(&db, a).is_ok() && read(&db, b).is_ok());
-        assert_eq!(ran(&db, "read("), 2);
-
-        // Asking again costs nothing.
-        assert!(read(&db, a).is_ok() && read(&db, b).is_ok());
-        assert_eq!(ran(&db, "read("), 0);
-
-        a.set_text(&mut db).to("(define x 10)".into());
-        let a_read = read(&db, a).as_ref().map(|r| r.top_level.len());
-        assert!(read(&db, b).is_ok());
-        assert_eq!(a_read, Ok(1));
-        let executed = db.take_executed();
-        assert_eq!(
-            executed.iter().filter(|e| e.starts_with("read(")).count(),
-            1,
-            "{executed:?}"
-        );
-    }
-
-    #[test]
-    fn diagnostics_come_back_from_queries() {
-        let db = Database::default();
-        let bad = Source::new(&db, "bad.sps".into(), "(display \"unterminated)".into());
-        let message = read(&db, bad)
-            .as_ref()
-            .err()
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        assert!(message.starts_with("bad.sps:1:10: error:"), "{message}");
-    }
-
-    #[test]
-    fn ir_compiles_once_per_text() {
-        let mut db = Database::default();
-        let ir = Source::new(
-            &db,
-            "p.sexp".into(),
-            "(program (if (quote #t) (quote 1)))".into(),
-        );
-        let first = compile_ir(&db, ir).clone();
-        assert_eq!(
-            first.as_deref(),
-            Ok("(program () (if (quote #t) (quote 1) (tail-call (primitive void))))")
-        );
-        assert_eq!(ran(&db, "compile_ir("), 1);
-        assert_eq!(compile_ir(&db, ir), &first);
-        assert_eq!(ran(&db, "compile_ir("), 0);
-        ir.set_text(&mut db).to("(program (quote 2))".into());
-        assert_eq!(compile_ir(&db, ir).as_deref(), Ok("(program () (quote 2))"));
-        assert_eq!(ran(&db, "compile_ir("), 1);
-    }
-}
+mod tests;

@@ -1,15 +1,16 @@
 //! `--passes` and `--dump-ir`: showing the pipeline and the IR after its stages.
 //!
-//! Scheme source goes through `read` (the datums), `expand` (one CoreScheme unit per library
-//! and one for the program, each then run through the passes and labelled when there are
-//! several), then the passes. The base library's unit, the same in every program, is not
+//! Scheme source goes through `read` (the datums) and `expand` (one CoreScheme unit per library
+//! and one for the program, in the canonical form the compiler uses), both queries of the
+//! database ([`loko::db`]), then each unit through the passes (labelled when there are
+//! several). The base library's unit, the same in every program, is not
 //! shown. A `.sexp` file is IR text of the pipeline's input language and
 //! starts at `read`.
 
 use crate::cli::Stages;
 use ir::nanopass::{Ir, ParseError, diff::diff};
 use ir::source::{Diagnostic, SourceFile, Span};
-use passes::expand::{FileSystem, expand_with};
+use loko::db::{Database, Source, expand_program, read};
 use passes::pipeline::{self, Observer, READ, Run};
 
 /// `loko --passes`: one line per stage.
@@ -85,10 +86,12 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
             .map_err(|error| format!("{path}: {error}"))?;
         return Ok(printer.out);
     }
-    let file = SourceFile::register(path, text);
-    let mut datums = ir::datum::Datums::new();
-    let forms =
-        ir::reader::read_file(file, &mut datums).map_err(|diagnostic| diagnostic.to_string())?;
+    let db = Database::from_env();
+    let source = Source::new(&db, path.to_owned(), text.to_owned());
+    let read = read(&db, source)
+        .as_ref()
+        .map_err(|diagnostic| diagnostic.to_string())?;
+    let (datums, forms) = (&read.datums, &read.top_level);
     let only_read = matches!(stages, Stages::Named(names) if names.iter().all(|n| n == READ));
     let mut out = String::new();
     if stages.includes(READ) {
@@ -97,8 +100,8 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
         if !only_read {
             out.push_str(";; read (datums)\n");
         }
-        for &form in &forms {
-            out.push_str(&ir::writer::write(&datums, form));
+        for &form in forms {
+            out.push_str(&ir::writer::write(datums, form));
             out.push('\n');
         }
         if !only_read {
@@ -108,10 +111,7 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
     if only_read {
         return Ok(out);
     }
-    let mut loader = FileSystem::from_env();
-    let mut world = loko::expand_time::World::new();
-    let mut units = expand_with(path, &datums, &forms, &mut loader, Some(&mut world))
-        .map_err(|d| d.to_string())?;
+    let mut units = expand_program(&db, source).clone()?;
     units.retain(|unit| unit.name != passes::expand::base::UNIT_NAME);
     let several = units.len() > 1;
     for unit in units {
@@ -121,7 +121,7 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
             previous: None,
             out: String::new(),
         };
-        pipeline::run_expanded(unit.tree, &mut Run::new(&mut printer))
+        pipeline::run_expanded((*unit.tree).clone(), &mut Run::new(&mut printer))
             .map_err(|error| format!("{path}: {error}"))?;
         if several && !printer.out.is_empty() {
             out.push_str(&format!(";; unit {}\n", unit.name));

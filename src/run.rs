@@ -1,63 +1,21 @@
 //! `loko --compile` and `loko --program`: compile a program to an image, then write it as a
 //! static executable or run it in this process.
 //!
-//! Scheme source is read and expanded into units (the base library, the libraries the program
-//! imports, then the program); each unit runs through the pass pipeline on its own
-//! ([`lower_unit`]) and the results are linked ([`passes::merge_units::link_units`]) for the
-//! code generator. A `.sexp` file of CoreScheme IR text is one unit and skips the front end.
+//! Compiling goes through the salsa database ([`loko::db`]): the program's file is a `Source`
+//! input, its units (the base library, the libraries it imports, then the program) are
+//! expanded, run through the pass pipeline one by one and linked for the code generator by the
+//! database's queries. A `.sexp` file of CoreScheme IR text is one unit and skips the front end.
 
-use ir::lang::core_scheme;
-use ir::nanopass::Ir;
-use passes::pipeline::{self, Quiet, Run};
+use loko::db::{Database, Db, image};
 use std::process::ExitCode;
+use std::sync::Arc;
 
-/// Runs the pass pipeline on one unit; the message says why it failed.
-pub fn lower_unit(tree: core_scheme::Tree) -> Result<pipeline::Output, String> {
-    pipeline::run(tree, &mut Run::new(&mut Quiet)).map_err(|e| e.to_string())
-}
-
-/// Links lowered units and generates code for the whole.
-pub fn link_and_generate(units: &[pipeline::Output]) -> Result<backend::Image, String> {
-    let linked = passes::merge_units::link_units(units);
-    backend::codegen::compile(&linked).map_err(|e| format!("error: {e}"))
-}
-
-/// Reads and compiles `file`; the message is a diagnostic to print. A `.sexp` file is IR text
-/// of CoreScheme; anything else is Scheme source, which is read and expanded (with the
-/// libraries it imports, found through `LOKO_LIBRARY_PATH`) into units.
-fn compile_file(file: &str) -> Result<backend::Image, String> {
-    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {file}: {e}"))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{file} is not UTF-8 text"))?;
-    let units = if file.ends_with(".sexp") {
-        vec![core_scheme::Tree::parse(&text).map_err(|e| {
-            format!(
-                "{file}:{}:{}: error: {}",
-                e.pos.line.max(1),
-                e.pos.column.max(1),
-                e.message
-            )
-        })?]
-    } else {
-        expand_program(file, &text)?
-    };
-    let lowered = units
-        .into_iter()
-        .map(lower_unit)
-        .collect::<Result<Vec<_>, String>>()
-        .map_err(|message| format!("{file}: {message}"))?;
-    link_and_generate(&lowered).map_err(|message| format!("{file}: {message}"))
-}
-
-/// Scheme source to its units: read, expand.
-fn expand_program(file: &str, text: &str) -> Result<Vec<core_scheme::Tree>, String> {
-    let source = ir::source::SourceFile::register(file, text);
-    let mut datums = ir::datum::Datums::new();
-    let forms = ir::reader::read_file(source, &mut datums).map_err(|d| d.to_string())?;
-    let mut loader = passes::expand::FileSystem::from_env();
-    let mut world = loko::expand_time::World::new();
-    let units = passes::expand::expand_with(file, &datums, &forms, &mut loader, Some(&mut world))
-        .map_err(|d| d.to_string())?;
-    Ok(units.into_iter().map(|unit| unit.tree).collect())
+/// Reads and compiles `file` (finding the libraries it imports through `LOKO_LIBRARY_PATH`);
+/// the message is a diagnostic to print.
+fn compile_file(file: &str) -> Result<Arc<backend::Image>, String> {
+    let db = Database::from_env();
+    let program = db.load(file)?;
+    image(&db, program).clone()
 }
 
 fn report(message: &str) -> ExitCode {

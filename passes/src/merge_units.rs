@@ -72,7 +72,9 @@ pub fn canonical_unit(unit: &core_scheme::Tree) -> core_scheme::Tree {
 /// Links units of the pipeline's last language — the base library, the other libraries in
 /// dependency order, then the program — into one program: the code labels of all of them, and
 /// a body that runs each unit's body in order (its value is the last one's).
-pub fn link_units(units: &[explicit_tails::Tree]) -> explicit_tails::Tree {
+pub fn link_units<'u>(
+    units: impl IntoIterator<Item = &'u explicit_tails::Tree>,
+) -> explicit_tails::Tree {
     use explicit_tails::Program;
     use explicit_tails::from_explicit_tails::{Cx, Translate};
     let mut arena = explicit_tails::Arena::default();
@@ -126,7 +128,7 @@ mod tests {
                (closures ([g.2 (make-closure g.0)]) (g.2 (quote 1))))",
         )
         .unwrap();
-        let linked = link_units(&[library, program]);
+        let linked = link_units([&library, &program]);
         linked.verify().expect("the linked program verifies");
         expect![[r#"
             (program ([f.0 (code () [(x.1) ((primitive cons) x.1 (quote (a #(b))))])]

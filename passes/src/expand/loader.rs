@@ -37,28 +37,42 @@ impl FileSystem {
     }
 }
 
+/// The files that may hold library `name` under `roots`, in the order they are tried: each
+/// root, each of [`EXTENSIONS`] (`(foo bar)` is `ROOT/foo/bar.sls` and so on).
+pub fn library_paths(roots: &[PathBuf], name: &[Symbol]) -> Vec<PathBuf> {
+    let relative: PathBuf = name.iter().map(|part| part.as_str()).collect();
+    if relative.as_os_str().is_empty() {
+        return Vec::new();
+    }
+    let mut paths = Vec::with_capacity(roots.len() * EXTENSIONS.len());
+    for root in roots {
+        for extension in EXTENSIONS {
+            let mut path = root.join(&relative).into_os_string();
+            path.push(extension);
+            paths.push(PathBuf::from(path));
+        }
+    }
+    paths
+}
+
+/// The file an `include` of `path` in the file `from` names: relative to `from`'s directory.
+pub fn included_path(from: &str, path: &str) -> PathBuf {
+    let base = Path::new(from).parent().unwrap_or(Path::new("."));
+    base.join(path)
+}
+
 impl LibrarySource for FileSystem {
     fn find_library(&mut self, name: &[Symbol]) -> Option<(String, String)> {
-        let relative: PathBuf = name.iter().map(|part| part.as_str()).collect();
-        if relative.as_os_str().is_empty() {
-            return None;
-        }
-        for root in &self.roots {
-            for extension in EXTENSIONS {
-                let mut path = root.join(&relative).into_os_string();
-                path.push(extension);
-                let path = PathBuf::from(path);
-                if let Ok(text) = std::fs::read_to_string(&path) {
-                    return Some((path.display().to_string(), text));
-                }
-            }
-        }
-        None
+        library_paths(&self.roots, name)
+            .into_iter()
+            .find_map(|path| {
+                let text = std::fs::read_to_string(&path).ok()?;
+                Some((path.display().to_string(), text))
+            })
     }
 
     fn read_included(&mut self, from: &str, path: &str) -> Result<(String, String), String> {
-        let base = Path::new(from).parent().unwrap_or(Path::new("."));
-        let full = base.join(path);
+        let full = included_path(from, path);
         std::fs::read_to_string(&full)
             .map(|text| (full.display().to_string(), text))
             .map_err(|error| format!("cannot read {}: {error}", full.display()))

@@ -1,0 +1,166 @@
+//! The database's queries: memoization per file and per unit, and what an edit recomputes.
+
+use super::*;
+use salsa::Setter;
+use salsa::plumbing::AsId;
+
+fn ran(db: &Database, query: &str) -> usize {
+    db.take_executed()
+        .iter()
+        .filter(|e| e.starts_with(query))
+        .count()
+}
+
+#[test]
+fn editing_one_file_rereads_only_that_file() {
+    let mut db = Database::default();
+    let a = Source::new(&db, "a.sls".into(), "(define x 1)".into());
+    let b = Source::new(&db, "b.sls".into(), "(define y 2)".into());
+    assert!(read(&db, a).is_ok() && read(&db, b).is_ok());
+    assert_eq!(ran(&db, "read("), 2);
+
+    // Asking again costs nothing.
+    assert!(read(&db, a).is_ok() && read(&db, b).is_ok());
+    assert_eq!(ran(&db, "read("), 0);
+
+    a.set_text(&mut db).to("(define x 10)".into());
+    let a_read = read(&db, a).as_ref().map(|r| r.top_level.len());
+    assert!(read(&db, b).is_ok());
+    assert_eq!(a_read, Ok(1));
+    let executed = db.take_executed();
+    assert_eq!(
+        executed.iter().filter(|e| e.starts_with("read(")).count(),
+        1,
+        "{executed:?}"
+    );
+}
+
+#[test]
+fn diagnostics_come_back_from_queries() {
+    let db = Database::default();
+    let bad = Source::new(&db, "bad.sps".into(), "(display \"unterminated)".into());
+    let message = read(&db, bad)
+        .as_ref()
+        .err()
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    assert!(message.starts_with("bad.sps:1:10: error:"), "{message}");
+}
+
+#[test]
+fn ir_compiles_once_per_text() {
+    let mut db = Database::default();
+    let ir = Source::new(
+        &db,
+        "p.sexp".into(),
+        "(program (if (quote #t) (quote 1)))".into(),
+    );
+    let first = compile_ir(&db, ir).clone();
+    assert_eq!(
+        first.as_deref(),
+        Ok("(program () (if (quote #t) (quote 1) (tail-call (primitive void))))")
+    );
+    assert_eq!(ran(&db, "compile_ir("), 1);
+    assert_eq!(compile_ir(&db, ir), &first);
+    assert_eq!(ran(&db, "compile_ir("), 0);
+    ir.set_text(&mut db).to("(program (quote 2))".into());
+    assert_eq!(compile_ir(&db, ir).as_deref(), Ok("(program () (quote 2))"));
+    assert_eq!(ran(&db, "compile_ir("), 1);
+}
+
+/// A directory of its own under the system's temporary directory, removed when dropped.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("loko-db-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creates the temporary directory");
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).expect("writes the file");
+        path.display().to_string()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn library(name: &str, value: i64) -> String {
+    format!(
+        "(library ({name}) (export {name}-value) (import (rnrs))
+           (define ({name}-value) {value}))"
+    )
+}
+
+/// Runs the program's image in this process; its exit status is its answer.
+fn exit_status(db: &Database, program: Source) -> i32 {
+    let image = image(db, program).as_ref().expect("the program compiles");
+    match backend::run_image(image) {
+        Ok(backend::Outcome::Exited(status)) => status,
+        other => panic!("the program did not exit: {other:?}"),
+    }
+}
+
+/// The `compile_unit` key of the unit named `name`, as the execution log shows it.
+fn compile_unit_entry(db: &Database, program: Source, name: &str) -> String {
+    let keys = units(db, program).as_ref().expect("the program expands");
+    let key = keys
+        .iter()
+        .find(|key| key.unit(db).name == name)
+        .unwrap_or_else(|| panic!("no unit {name}"));
+    format!("compile_unit({:?})", key.as_id())
+}
+
+#[test]
+fn editing_one_library_recompiles_it_and_not_the_other() {
+    let dir = TempDir::new("incremental");
+    let a_path = dir.write("a.sls", &library("a", 1));
+    dir.write("b.sls", &library("b", 2));
+    let program_path = dir.write(
+        "program.sps",
+        "(import (rnrs) (a) (b)) (exit (+ (* 10 (a-value)) (b-value)))",
+    );
+    let mut db = Database::with_library_roots(vec![dir.0.clone()]);
+    let program = db.load(&program_path).expect("the program is there");
+
+    assert_eq!(exit_status(&db, program), 12);
+    let first = db.take_executed();
+    let b_entry = compile_unit_entry(&db, program, "(b)");
+    let a_before = compile_unit_entry(&db, program, "(a)");
+    let compiled: Vec<&String> = first
+        .iter()
+        .filter(|e| e.starts_with("compile_unit("))
+        .collect();
+    // The base library, (a), (b) and the program.
+    assert_eq!(compiled.len(), 4, "{first:?}");
+    assert!(compiled.contains(&&b_entry) && compiled.contains(&&a_before));
+    db.take_executed();
+
+    // Asking again, with no edit, executes no query at all.
+    assert_eq!(exit_status(&db, program), 12);
+    assert_eq!(db.take_executed(), Vec::<String>::new());
+
+    // Edit (a) in the live database.
+    let a = db.load(&a_path).expect("(a) was read");
+    a.set_text(&mut db).to(library("a", 3));
+    assert_eq!(exit_status(&db, program), 32);
+    let second = db.take_executed();
+    let a_after = compile_unit_entry(&db, program, "(a)");
+    assert_ne!(a_after, a_before);
+    let compiled: Vec<&String> = second
+        .iter()
+        .filter(|e| e.starts_with("compile_unit("))
+        .collect();
+    // Only (a): the program's expansion does not depend on what (a-value) returns, and (b)
+    // and the base library are unchanged.
+    assert_eq!(compiled, vec![&a_after], "{second:?}");
+    assert!(second.iter().any(|e| e.starts_with("expand_program(")));
+    assert!(second.iter().any(|e| e.starts_with("image(")));
+}
