@@ -62,11 +62,11 @@
          ($make-identifier
           (string->symbol (string-append "t." (number->string $temporary-count)))
           0 0))
-       (syntax->list-or-fail list)))
+       ($syntax->list-or-fail list)))
 
-(define (syntax->list-or-fail x)
+(define ($syntax->list-or-fail x)
   (cond ((null? x) '())
-        ((pair? x) (cons (car x) (syntax->list-or-fail (cdr x))))
+        ((pair? x) (cons (car x) ($syntax->list-or-fail (cdr x))))
         (else (assertion-violation 'generate-temporaries "not a list" x))))
 
 (define syntax-violation

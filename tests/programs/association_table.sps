@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs mutable-pairs))
 ;; Counts words with an association list updated in place.
 (define counts '())
 (define (count! word)

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Factorial of 1000 with bignums, and checks that exact division undoes it.
 (define (fact n)
   (let loop ((i 1) (acc 1))

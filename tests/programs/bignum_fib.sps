@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Fibonacci numbers well past the fixnum range, iterative and by doubling.
 (define (fib n)
   (let loop ((a 0) (b 1) (i 0))

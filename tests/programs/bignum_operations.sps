@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (only (scheme base) exact-integer?) (rnrs r5rs))
 ;; Bignums: printing in each radix, comparison with fixnums, equivalence, mixed signs.
 (define (show x) (write x) (newline))
 (define big (expt 2 100))

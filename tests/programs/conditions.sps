@@ -1,6 +1,6 @@
 ;; R6RS conditions: simple and compound conditions, the standard types' predicates and
 ;; accessors, define-condition-type, and R7RS's error-object procedures.
-(import (rnrs))
+(import (rnrs) (only (scheme base) error-object? error-object-message error-object-irritants file-error? read-error?))
 
 (define (show . xs) (for-each display xs) (newline))
 

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; +, -, * with any number of arguments; quotient, remainder and modulo with every sign.
 (define (show x) (write x) (newline))
 (show (+))

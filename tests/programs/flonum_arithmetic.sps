@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Flonums: literals, arithmetic, mixed exactness, comparisons, rounding, predicates.
 (define (show x) (write x) (newline))
 (show 1.5)

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs mutable-strings) (rnrs mutable-pairs))
 ;; Every kind of heap object keeps its contents, identity and sharing across collections:
 ;; strings, bytevectors, vectors, boxes (assigned variables), closures with free variables,
 ;; symbols interned at run time, rest lists and a cycle made with set-cdr!.

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Allocates 2.4 GB in total (30,000 vectors of 10,000 elements, and a short list each
 ;; round) while at most two vectors are live, so the heap stays small. Each vector is checked
 ;; before the next one replaces it.

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Binary trees built bottom-up and top-down (GCBench's shapes), with a long-lived tree and
 ;; vector kept across many collections; every tree is checked by counting its nodes.
 (define (make-node left right) (vector left right 0))

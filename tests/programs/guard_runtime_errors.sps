@@ -1,5 +1,5 @@
 ;; guard catches the conditions of runtime errors; their accessors name the primitive.
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 
 (define (show . xs) (for-each display xs) (newline))
 

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (only (scheme base) list-copy) (rnrs mutable-pairs))
 (define (show x) (write x) (newline))
 (define l '(a b c d e))
 (show (list (length l) (length '()) (list? l) (list? '(1 . 2)) (list? '())))

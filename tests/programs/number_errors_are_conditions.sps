@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; Errors from generic arithmetic (raised inside the runtime's number service) are conditions a guard catches, repeatedly.
 (define (try thunk)
   (guard (e ((assertion-violation? e) (list 'assertion (condition-who e) (condition-message e) (condition-irritants e)))

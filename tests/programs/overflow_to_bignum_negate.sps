@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; The most negative fixnum's negation is a bignum.
 (define smallest -1152921504606846976)
 (write (- (+ smallest 1))) (newline)

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs mutable-pairs))
 (define (show x) (write x) (newline))
 (define p (cons 1 2))
 (show p)

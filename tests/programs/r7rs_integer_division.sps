@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (scheme base) (scheme write))
 ;; R7RS floor/ and truncate/ (the examples of R7RS 6.2.6), on fixnums, bignums and flonums.
 (define (show . xs) (write xs) (newline))
 (define (both f n d) (call-with-values (lambda () (f n d)) list))

@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (only (scheme base) exact-integer?))
 ;; Exact rationals: division of integers, arithmetic in lowest terms, comparisons, printing.
 (define (show x) (write x) (newline))
 (show (/ 1 3))

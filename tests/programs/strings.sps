@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs mutable-strings))
 (define (show x) (write x) (newline))
 (define s (make-string 3 #\a))
 (string-set! s 1 #\b)

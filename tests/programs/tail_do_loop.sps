@@ -1,4 +1,4 @@
-(import (rnrs))
+(import (rnrs) (rnrs r5rs))
 ;; do loops are loops: 10,000,000 iterations filling and summing a vector in constant stack.
 (define v (make-vector 1000 1))
 (define total

@@ -1,6 +1,6 @@
 ;; let-values, let*-values and define-values over call-with-values, with rest formals, and
 ;; nested call-with-values.
-(import (rnrs))
+(import (rnrs) (only (scheme base) define-values))
 
 (define (show . xs) (for-each display xs) (newline))
 

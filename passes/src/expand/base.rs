@@ -1,8 +1,9 @@
 //! The built-in base library: the core forms, the auxiliary keywords, the primitives, the
 //! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
 //! written in Scheme in `stdlib/base-procedures.scm`, `records.scm`, `conditions.scm`,
-//! `exceptions.scm` and `promises.scm` (the macros of those topics are in their files too). Every standard library name (`(rnrs)`,
-//! `(scheme base)`, ...) currently exports all of it.
+//! `exceptions.scm` and `promises.scm` (the macros of those topics are in their files too).
+//! The standard libraries (`(rnrs base)`, `(scheme base)`, ...) each export the part of it
+//! their standard lists ([`super::standard_libraries`]).
 //!
 //! The procedures' code is a unit of its own, [`UNIT_NAME`], the first of every expansion; its
 //! top-level variables are globals named `$base::name`.

@@ -3,9 +3,10 @@
 
 use super::Unit;
 use super::binding::{Binding, BindingId, Bindings, CoreForm, MacroUse, Resolved};
-use super::library::Exports;
+use super::library::{Exports, show_name};
 use super::loader::LibrarySource;
 use super::phase::{Handles, PhaseRunner};
+use super::standard_libraries::StandardLibraries;
 use super::syntax::{Ident, Scope, ScopeSet, Syntax, show};
 use super::syntax_rules::{Keywords, Transformer};
 use ir::lang::core_scheme::Arena;
@@ -43,8 +44,8 @@ pub struct Expander<'l> {
     pub loading: Vec<Vec<Symbol>>,
     /// The finished units, in dependency order.
     pub units: Vec<Unit>,
-    /// The built-in base library (core forms, primitives, derived forms).
-    pub base: Rc<Exports>,
+    /// The standard libraries, each a view of the built-in base library.
+    pub standard: StandardLibraries,
     pub ellipsis: BindingId,
     pub underscore: BindingId,
     /// Global names given out so far, to keep them unique.
@@ -85,7 +86,7 @@ impl<'l> Expander<'l> {
             libraries: HashMap::new(),
             loading: Vec::new(),
             units: Vec::new(),
-            base: Rc::new(Exports::default()),
+            standard: StandardLibraries::default(),
             ellipsis,
             underscore,
             global_names: HashSet::new(),
@@ -96,7 +97,8 @@ impl<'l> Expander<'l> {
             base_scopes: ScopeSet::default(),
             phase_marks: Vec::new(),
         };
-        expander.base = super::base::install(&mut expander)?;
+        let base = super::base::install(&mut expander)?;
+        expander.standard = StandardLibraries::read(&base)?;
         Ok(expander)
     }
 
@@ -139,10 +141,21 @@ impl<'l> Expander<'l> {
     pub fn resolve(&self, id: &Ident) -> Result<BindingId, Diagnostic> {
         match self.bindings.resolve(id) {
             Resolved::Bound(b) => Ok(b),
-            Resolved::Unbound => Err(self.error(
-                id.span,
-                format!("unbound identifier `{}`", id.name.as_str()),
-            )),
+            Resolved::Unbound => {
+                let diagnostic = self.error(
+                    id.span,
+                    format!("unbound identifier `{}`", id.name.as_str()),
+                );
+                let exporters = self.standard.exporters(id.name);
+                if exporters.is_empty() {
+                    return Err(diagnostic);
+                }
+                let shown: Vec<String> = exporters.iter().take(3).map(|l| show_name(l)).collect();
+                Err(diagnostic.with_note(
+                    None,
+                    format!("`{}` is exported by {}", id.name.as_str(), shown.join(", ")),
+                ))
+            }
             Resolved::Ambiguous => Err(self.error(
                 id.span,
                 format!("identifier `{}` is ambiguous", id.name.as_str()),

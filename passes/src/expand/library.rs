@@ -41,36 +41,6 @@ pub struct Parts {
     pub span: Option<Span>,
 }
 
-/// The library names the built-in base library answers to. Each gives the whole base: the
-/// split into R6RS's and R7RS's individual libraries is not made yet.
-const BUILTIN: &[&[&str]] = &[
-    &["rnrs"],
-    &["rnrs", "base"],
-    &["rnrs", "control"],
-    &["rnrs", "io", "simple"],
-    &["rnrs", "lists"],
-    &["rnrs", "syntax-case"],
-    &["rnrs", "programs"],
-    &["rnrs", "records", "procedural"],
-    &["rnrs", "records", "inspection"],
-    &["rnrs", "records", "syntactic"],
-    &["rnrs", "conditions"],
-    &["rnrs", "exceptions"],
-    &["rnrs", "r5rs"],
-    &["scheme", "base"],
-    &["scheme", "write"],
-    &["scheme", "case-lambda"],
-    &["scheme", "process-context"],
-    &["scheme", "lazy"],
-    &["loko"],
-];
-
-pub fn is_builtin(name: &[Symbol]) -> bool {
-    BUILTIN
-        .iter()
-        .any(|b| b.len() == name.len() && b.iter().zip(name).all(|(x, y)| *x == y.as_str()))
-}
-
 /// `(foo bar)` as text.
 pub fn show_name(name: &[Symbol]) -> String {
     let parts: Vec<&str> = name.iter().map(|p| p.as_str()).collect();
@@ -485,8 +455,8 @@ impl Expander<'_> {
         name: &[Symbol],
         span: Option<Span>,
     ) -> Result<Rc<Exports>, Diagnostic> {
-        if is_builtin(name) {
-            return Ok(Rc::clone(&self.base));
+        if let Some(exports) = self.standard.get(name) {
+            return Ok(Rc::clone(exports));
         }
         match self.libraries.get(name) {
             Some(LibraryState::Done(exports)) => return Ok(Rc::clone(exports)),

@@ -32,6 +32,7 @@ pub mod phase;
 pub mod r7rs;
 pub mod records;
 pub mod scopes;
+pub mod standard_libraries;
 pub mod syntax;
 pub mod syntax_case;
 pub mod syntax_rules;

@@ -4,7 +4,7 @@
 
 use super::binding::CoreForm;
 use super::expander::Expander;
-use super::library::{Parts, is_builtin};
+use super::library::Parts;
 use super::syntax::{Ident, ScopeSet, Syntax, from_datum};
 use ir::datum::{Datum, Datums};
 use ir::source::{Diagnostic, SourceFile};
@@ -190,7 +190,7 @@ impl Expander<'_> {
             Some("not") if args.len() == 1 => Ok(!self.requirement(&args[0])?),
             Some("library") if args.len() == 1 => {
                 let name = self.library_name(&args[0])?;
-                Ok(is_builtin(&name)
+                Ok(self.standard.get(&name).is_some()
                     || self.knows_library(&name)
                     || self.loader.find_library(&name).is_some())
             }

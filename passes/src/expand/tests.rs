@@ -77,6 +77,12 @@ fn check(body: &str, expected: Expect) {
     expected.assert_eq(&expand_files(&format!("(import (rnrs))\n{body}"), &[]));
 }
 
+/// Expands an R7RS program importing `(scheme base)` and `(scheme lazy)` with the body `body`.
+fn check_r7rs(body: &str, expected: Expect) {
+    let imports = "(import (scheme base) (scheme lazy))";
+    expected.assert_eq(&expand_files(&format!("{imports}\n{body}"), &[]));
+}
+
 #[test]
 fn constants_and_calls() {
     check(
@@ -548,7 +554,7 @@ fn do_loop() {
 
 #[test]
 fn let_values_let_star_values_define_values() {
-    check(
+    check_r7rs(
         "(let-values (((a b) (values 1 2)) ((c . d) (values 3 4 5))) (list a b c d))
          (let*-values (((a) (values 1)) (b (values a 2))) b)
          (define-values (p q . r) (values 1 2 3))",
@@ -768,7 +774,7 @@ fn guard_installs_a_handler_that_escapes_to_the_clauses() {
 
 #[test]
 fn delay_is_a_promise_of_a_thunk() {
-    check(
+    check_r7rs(
         "(delay (+ 1 2))",
         expect![[r#"
             (program ((global $base::$make-promise)
@@ -780,7 +786,7 @@ fn delay_is_a_promise_of_a_thunk() {
 
 #[test]
 fn delay_force_is_a_promise_that_is_not_yet_done() {
-    check(
+    check_r7rs(
         "(define (f) (delay 1)) (delay-force (f))",
         expect![[r#"
             (program (begin (set-global! program::f
@@ -795,7 +801,7 @@ fn delay_force_is_a_promise_that_is_not_yet_done() {
 
 #[test]
 fn parameterize_converts_and_installs_the_values_around_the_body() {
-    check(
+    check_r7rs(
         "(define p (make-parameter 1)) (parameterize ([p 2]) (p))",
         expect![[r#"
             (program (begin (set-global! program::p ((global $base::make-parameter) (quote 1)))
@@ -1055,7 +1061,7 @@ fn include_and_cond_expand_in_a_program_body() {
                    ((primitive display) (quote 2))))
     "#]]
     .assert_eq(&expand_files(
-        "(import (scheme base))
+        "(import (scheme base) (scheme write))
          (include \"part.scm\")
          (cond-expand (no-such-feature (define v 'no)) ((and r7rs loko) (define v 'yes)))
          (display (cond-expand ((not r7rs) 1) (else 2)))",
@@ -1104,6 +1110,7 @@ fn literals_match_by_binding_not_by_name() {
         main.sps:1:43: note: in 2 nested expansions of `cond`
         (import (rename (rnrs) (else otherwise))) (cond (#f 1) (else 2))
                                                   ^
+        note: `else` is exported by (rnrs base), (rnrs), (scheme base)
     "#]]
     .assert_eq(&expand_files(
         &format!("{import} (cond (#f 1) (else 2))"),
@@ -1180,4 +1187,68 @@ fn the_base_library_is_a_unit_of_procedures_that_programs_cannot_assign() {
                   ^
         "#]],
     );
+}
+
+/// The names the standards give the standard libraries that the base does not bind yet (left
+/// out of their exports), and the base's names that no standard library gives.
+#[test]
+fn standard_library_gaps() {
+    let mut memory = Memory::default();
+    let expander = match super::expander::Expander::new(&mut memory, None) {
+        Ok(expander) => expander,
+        Err(diagnostic) => panic!("the base library does not expand: {diagnostic}"),
+    };
+    let mut out = String::new();
+    for (library, names) in expander.standard.missing() {
+        let names: Vec<&str> = names.iter().map(|n| n.as_str()).collect();
+        out.push_str(&format!(
+            "{} lacks {}: {}\n",
+            super::library::show_name(library),
+            names.len(),
+            names.join(" ")
+        ));
+    }
+    let unlisted: Vec<&str> = expander
+        .standard
+        .unlisted()
+        .iter()
+        .map(|n| n.as_str())
+        .collect();
+    out.push_str(&format!("in no standard library: {}\n", unlisted.join(" ")));
+    expect![[r#"
+        (rnrs base) lacks 22: complex? rationalize make-rectangular make-polar real-part imag-part magnitude angle caaaar caaadr caadar caaddr cadaar cadadr caddar cdaaar cdaadr cdadar cdaddr cddaar cddadr cdddar
+        (rnrs unicode) lacks 29: char-upcase char-downcase char-titlecase char-foldcase char-ci=? char-ci<? char-ci>? char-ci<=? char-ci>=? char-alphabetic? char-numeric? char-whitespace? char-upper-case? char-lower-case? char-title-case? char-general-category string-upcase string-downcase string-titlecase string-foldcase string-ci=? string-ci<? string-ci>? string-ci<=? string-ci>=? string-normalize-nfd string-normalize-nfkd string-normalize-nfc string-normalize-nfkc
+        (rnrs bytevectors) lacks 56: endianness native-endianness bytevector=? bytevector-fill! bytevector-copy! bytevector-copy bytevector-s8-ref bytevector-s8-set! bytevector->u8-list u8-list->bytevector bytevector-uint-ref bytevector-sint-ref bytevector-uint-set! bytevector-sint-set! bytevector->uint-list bytevector->sint-list uint-list->bytevector sint-list->bytevector bytevector-u16-ref bytevector-s16-ref bytevector-u16-native-ref bytevector-s16-native-ref bytevector-u16-set! bytevector-s16-set! bytevector-u16-native-set! bytevector-s16-native-set! bytevector-u32-ref bytevector-s32-ref bytevector-u32-native-ref bytevector-s32-native-ref bytevector-u32-set! bytevector-s32-set! bytevector-u32-native-set! bytevector-s32-native-set! bytevector-u64-ref bytevector-s64-ref bytevector-u64-native-ref bytevector-s64-native-ref bytevector-u64-set! bytevector-s64-set! bytevector-u64-native-set! bytevector-s64-native-set! bytevector-ieee-single-native-ref bytevector-ieee-single-ref bytevector-ieee-double-native-ref bytevector-ieee-double-ref bytevector-ieee-single-native-set! bytevector-ieee-single-set! bytevector-ieee-double-native-set! bytevector-ieee-double-set! string->utf8 string->utf16 string->utf32 utf8->string utf16->string utf32->string
+        (rnrs lists) lacks 11: find for-all exists partition remp remove remv remq memp assp cons*
+        (rnrs sorting) lacks 3: list-sort vector-sort vector-sort!
+        (rnrs records syntactic) lacks 9: fields mutable immutable parent protocol sealed opaque nongenerative parent-rtd
+        (rnrs io ports) lacks 80: file-options buffer-mode buffer-mode? latin-1-codec utf-8-codec utf-16-codec eol-style native-eol-style error-handling-mode make-transcoder transcoder-codec transcoder-eol-style transcoder-error-handling-mode native-transcoder bytevector->string string->bytevector eof-object eof-object? port? port-transcoder textual-port? binary-port? transcoded-port port-has-port-position? port-position port-has-set-port-position!? set-port-position! close-port call-with-port input-port? port-eof? open-file-input-port open-bytevector-input-port open-string-input-port standard-input-port current-input-port make-custom-binary-input-port make-custom-textual-input-port get-u8 lookahead-u8 get-bytevector-n get-bytevector-n! get-bytevector-some get-bytevector-all get-char lookahead-char get-string-n get-string-n! get-string-all get-line get-datum output-port? flush-output-port output-port-buffer-mode open-file-output-port open-bytevector-output-port call-with-bytevector-output-port open-string-output-port call-with-string-output-port standard-output-port standard-error-port current-output-port current-error-port make-custom-binary-output-port make-custom-textual-output-port put-u8 put-bytevector put-char put-string put-datum open-file-input/output-port make-custom-binary-input/output-port make-custom-textual-input/output-port &i/o-decoding make-i/o-decoding-error i/o-decoding-error? &i/o-encoding make-i/o-encoding-error i/o-encoding-error? i/o-encoding-error-char
+        (rnrs io simple) lacks 19: eof-object eof-object? call-with-input-file call-with-output-file input-port? output-port? current-input-port current-output-port current-error-port with-input-from-file with-output-to-file open-input-file open-output-file close-input-port close-output-port read-char peek-char read write-char
+        (rnrs files) lacks 2: file-exists? delete-file
+        (rnrs arithmetic fixnums) lacks 44: fixnum-width least-fixnum greatest-fixnum fx=? fx>? fx<? fx>=? fx<=? fxzero? fxpositive? fxnegative? fxodd? fxeven? fxmax fxmin fx+ fx* fx- fxdiv-and-mod fxdiv fxmod fxdiv0-and-mod0 fxdiv0 fxmod0 fx+/carry fx-/carry fx*/carry fxnot fxand fxior fxxor fxif fxbit-count fxlength fxfirst-bit-set fxbit-set? fxcopy-bit fxbit-field fxcopy-bit-field fxarithmetic-shift fxarithmetic-shift-left fxarithmetic-shift-right fxrotate-bit-field fxreverse-bit-field
+        (rnrs arithmetic flonums) lacks 51: real->flonum fl=? fl<? fl>? fl<=? fl>=? flinteger? flzero? flpositive? flnegative? flodd? fleven? flfinite? flinfinite? flnan? flmax flmin fl+ fl* fl- fl/ flabs fldiv-and-mod fldiv flmod fldiv0-and-mod0 fldiv0 flmod0 flnumerator fldenominator flfloor flceiling fltruncate flround flexp fllog flsin flcos fltan flasin flacos flatan flsqrt flexpt &no-infinities make-no-infinities-violation no-infinities-violation? &no-nans make-no-nans-violation no-nans-violation? fixnum->flonum
+        (rnrs arithmetic bitwise) lacks 17: bitwise-not bitwise-and bitwise-ior bitwise-xor bitwise-if bitwise-bit-count bitwise-length bitwise-first-bit-set bitwise-bit-set? bitwise-copy-bit bitwise-bit-field bitwise-copy-bit-field bitwise-arithmetic-shift bitwise-arithmetic-shift-left bitwise-arithmetic-shift-right bitwise-rotate-bit-field bitwise-reverse-bit-field
+        (rnrs hashtables) lacks 21: make-eq-hashtable make-eqv-hashtable make-hashtable hashtable? hashtable-size hashtable-ref hashtable-set! hashtable-delete! hashtable-contains? hashtable-update! hashtable-copy hashtable-clear! hashtable-keys hashtable-entries hashtable-equivalence-function hashtable-hash-function hashtable-mutable? equal-hash string-hash string-ci-hash symbol-hash
+        (rnrs enums) lacks 14: make-enumeration enum-set-universe enum-set-indexer enum-set-constructor enum-set->list enum-set-member? enum-set-subset? enum-set=? enum-set-union enum-set-intersection enum-set-difference enum-set-complement enum-set-projection define-enumeration
+        (rnrs eval) lacks 2: eval environment
+        (rnrs mutable-strings) lacks 1: string-fill!
+        (rnrs r5rs) lacks 2: null-environment scheme-report-environment
+        (scheme base) lacks 56: binary-port? bytevector bytevector-append bytevector-copy bytevector-copy! call-with-port char-ready? close-input-port close-output-port close-port complex? current-error-port current-input-port current-output-port eof-object eof-object? features flush-output-port get-output-bytevector get-output-string input-port-open? input-port? list-set! make-list open-input-bytevector open-input-string open-output-bytevector open-output-string output-port-open? output-port? peek-char peek-u8 rationalize read-bytevector read-bytevector! read-char read-line read-string read-u8 square string->utf8 string->vector string-copy! string-fill! string-map textual-port? u8-ready? utf8->string vector->string vector-append vector-copy vector-copy! write-bytevector write-char write-string write-u8
+        (scheme char) lacks 22: char-alphabetic? char-ci<=? char-ci<? char-ci=? char-ci>=? char-ci>? char-downcase char-foldcase char-lower-case? char-numeric? char-upcase char-upper-case? char-whitespace? digit-value string-ci<=? string-ci<? string-ci=? string-ci>=? string-ci>? string-downcase string-foldcase string-upcase
+        (scheme complex) lacks 6: angle imag-part magnitude make-polar make-rectangular real-part
+        (scheme cxr) lacks 14: caaaar caaadr caadar caaddr cadaar cadadr caddar cdaaar cdaadr cdadar cdaddr cddaar cddadr cdddar
+        (scheme eval) lacks 2: environment eval
+        (scheme file) lacks 10: call-with-input-file call-with-output-file delete-file file-exists? open-binary-input-file open-binary-output-file open-input-file open-output-file with-input-from-file with-output-to-file
+        (scheme load) lacks 1: load
+        (scheme process-context) lacks 3: emergency-exit get-environment-variable get-environment-variables
+        (scheme read) lacks 1: read
+        (scheme repl) lacks 1: interaction-environment
+        (scheme time) lacks 3: current-jiffy current-second jiffies-per-second
+        (scheme write) lacks 2: write-shared write-simple
+        (scheme r5rs) lacks 63: angle caaaar caaadr caadar caaddr cadaar cadadr caddar call-with-input-file call-with-output-file cdaaar cdaadr cdadar cdaddr cddaar cddadr cdddar char-alphabetic? char-ci<=? char-ci<? char-ci=? char-ci>=? char-ci>? char-downcase char-lower-case? char-numeric? char-ready? char-upcase char-upper-case? char-whitespace? close-input-port close-output-port complex? current-input-port current-output-port eof-object? eval imag-part input-port? interaction-environment load magnitude make-polar make-rectangular null-environment open-input-file open-output-file output-port? peek-char rationalize read read-char real-part scheme-report-environment string-ci<=? string-ci<? string-ci=? string-ci>=? string-ci>? string-fill! with-input-from-file with-output-to-file write-char
+        (loko) lacks 26: get-environment-variable get-environment-variables interaction-environment load library-directories library-extensions installed-libraries uninstall-library expand expand/optimize cp0-size-limit cp0-effort-limit disassemble machine-type time time-it time-it* open-output-string get-output-string port-file-descriptor port-file-descriptor-set! gensym pretty-print module load-program putenv
+        (loko system unsafe) lacks 22: syscall bytevector-address get-mem-u8 get-mem-u16 get-mem-u32 get-mem-s61 put-mem-u8 put-mem-u16 put-mem-u32 put-mem-s61 get-i/o-u8 get-i/o-u16 get-i/o-u32 put-i/o-u8 put-i/o-u16 put-i/o-u32 get-i/o-u8-n! get-i/o-u16-n! get-i/o-u32-n! put-i/o-u8-n! put-i/o-u16-n! put-i/o-u32-n!
+        in no standard library: 
+    "#]]
+    .assert_eq(&out);
 }

@@ -2,7 +2,7 @@
 ;; macro that refers to an unexported helper and an unexported counter the library assigns.
 (library (queue core (1 0))
   (export make-queue enqueue! dequeue! queue-empty? queues-made with-queue)
-  (import (rnrs))
+  (import (rnrs) (rnrs mutable-pairs))
   (define made 0)
   (define (make-queue)
     (set! made (+ made 1))

@@ -1,0 +1,1 @@
+(import (except (rnrs lists) set-car!))

@@ -1,0 +1,2 @@
+(import (only (rnrs base) car filter))
+(car (list 1))

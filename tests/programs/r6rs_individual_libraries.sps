@@ -1,0 +1,21 @@
+;; An R6RS program importing individual standard libraries, with import sets over their real
+;; export lists: (rnrs base) gives no filter, so the program defines its own; `do` is excepted
+;; from (rnrs control), so the program's `do` is its own too.
+(import (rnrs base)
+        (rnrs io simple)
+        (only (rnrs lists) fold-left)
+        (except (rnrs control) do)
+        (prefix (rnrs r5rs) r5:)
+        (rename (rnrs mutable-pairs) (set-car! set-first!)))
+(define (filter keep? xs)
+  (fold-left (lambda (acc x) (if (keep? x) (append acc (list x)) acc)) '() xs))
+(define (do thunk) (list 'did (thunk)))
+(define p (list 1 2 3))
+(set-first! p 'one)
+(when (pair? p)
+  (write (filter symbol? p))
+  (newline))
+(write (do (lambda () (r5:quotient 17 5))))
+(newline)
+(write p)
+(newline)
