@@ -5,6 +5,10 @@
 //! `cargo run --release -p loko-bench --bin expand_throughput`.
 //!
 //! The program is the same on every run; the best of several runs is reported.
+//!
+//! `expand_throughput nested [DEPTH]` instead expands one procedure whose body is DEPTH
+//! nested `let`s (5,000 by default), the case where adding scopes eagerly to whole bodies
+//! costs time quadratic in the depth.
 
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -17,7 +21,7 @@ const LINES: usize = 5_000;
 const RUNS: usize = 5;
 
 /// The program's macros, defined once at the top.
-const MACROS: &str = "(import (rnrs))
+const MACROS: &str = "(import (rnrs) (rnrs r5rs))
 (define-syntax swap!
   (syntax-rules () ((_ a b) (let ((tmp a)) (set! a b) (set! b tmp)))))
 (define-syntax my-or
@@ -33,8 +37,21 @@ const MACROS: &str = "(import (rnrs))
                    ((_ ((x v) rest ...) body ...) (let ((x v)) (my-let* (rest ...) body ...)))))
 ";
 
+/// The depth of the `nested` program unless the command line gives one.
+const DEFAULT_DEPTH: usize = 5_000;
+
 fn main() {
-    let source = generate();
+    let mut args = std::env::args().skip(1);
+    let source = match args.next().as_deref() {
+        Some("nested") => {
+            let depth = args
+                .next()
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(DEFAULT_DEPTH);
+            generate_nested(depth)
+        }
+        _ => generate(),
+    };
     let lines = source.lines().count();
     let mut best = f64::INFINITY;
     let mut variables = 0;
@@ -133,5 +150,18 @@ fn generate() -> String {
     }
     out.push_str("(define (reverse-list l) (let loop ((l l) (r '())) (if (null? l) r (loop (cdr l) (cons (car l) r)))))\n");
     out.push_str("(define (even-ish? n) (= (remainder n 2) 0))\n");
+    out
+}
+
+/// A procedure whose body is `depth` nested `let`s, each binding a variable to the previous
+/// one: `(let ((x1 x0)) (let ((x2 x1)) ... xN))`.
+fn generate_nested(depth: usize) -> String {
+    let mut out = String::from("(import (rnrs))\n(define (f x0)\n");
+    for i in 1..=depth {
+        let _ = writeln!(out, "(let ((x{i} x{})) ", i - 1);
+    }
+    let _ = write!(out, "x{depth}");
+    out.push_str(&")".repeat(depth + 1));
+    out.push('\n');
     out
 }
