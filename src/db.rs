@@ -81,7 +81,8 @@ pub fn compile_ir(db: &dyn Db, source: Source) -> Result<String, String> {
 
 /// One library (or the program) as the expander produced it, in canonical form
 /// ([`passes::merge_units::canonical_unit`]). Two units are equal when their names and IR text
-/// are: the text determines everything later stages use.
+/// (on one line: laying it out would cost more than expanding some libraries) are: the text
+/// determines everything later stages use.
 #[derive(Clone, Debug)]
 pub struct ExpandedUnit {
     /// `(foo bar)` for a library, `program` for the program, the base library's own name.
@@ -110,7 +111,7 @@ impl ExpandedUnit {
         let tree = passes::merge_units::canonical_unit(tree);
         ExpandedUnit {
             name,
-            text: tree.print().into(),
+            text: tree.to_sexp().flat().into(),
             tree: Arc::new(tree),
         }
     }

@@ -99,6 +99,15 @@ fn library(name: &str, value: i64) -> String {
     )
 }
 
+/// Library (a): a procedure, and a macro the program uses.
+fn library_a(value: i64, scale: i64) -> String {
+    format!(
+        "(library (a) (export a-value a-scale) (import (rnrs))
+           (define (a-value) {value})
+           (define-syntax a-scale (syntax-rules () ((_ x) (* {scale} x)))))"
+    )
+}
+
 /// Runs the program's image in this process; its exit status is its answer.
 fn exit_status(db: &Database, program: Source) -> i32 {
     let image = image(db, program).as_ref().expect("the program compiles");
@@ -118,14 +127,22 @@ fn compile_unit_entry(db: &Database, program: Source, name: &str) -> String {
     format!("compile_unit({:?})", key.as_id())
 }
 
+/// The `compile_unit` entries of the execution log.
+fn compiled(executed: &[String]) -> Vec<&String> {
+    executed
+        .iter()
+        .filter(|e| e.starts_with("compile_unit("))
+        .collect()
+}
+
 #[test]
 fn editing_one_library_recompiles_it_and_not_the_other() {
     let dir = TempDir::new("incremental");
-    let a_path = dir.write("a.sls", &library("a", 1));
+    let a_path = dir.write("a.sls", &library_a(1, 10));
     dir.write("b.sls", &library("b", 2));
     let program_path = dir.write(
         "program.sps",
-        "(import (rnrs) (a) (b)) (exit (+ (* 10 (a-value)) (b-value)))",
+        "(import (rnrs) (a) (b)) (exit (+ (a-scale (a-value)) (b-value)))",
     );
     let mut db = Database::with_library_roots(vec![dir.0.clone()]);
     let program = db.load(&program_path).expect("the program is there");
@@ -133,34 +150,38 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     assert_eq!(exit_status(&db, program), 12);
     let first = db.take_executed();
     let b_entry = compile_unit_entry(&db, program, "(b)");
-    let a_before = compile_unit_entry(&db, program, "(a)");
-    let compiled: Vec<&String> = first
-        .iter()
-        .filter(|e| e.starts_with("compile_unit("))
-        .collect();
+    let a_first = compile_unit_entry(&db, program, "(a)");
+    let program_first = compile_unit_entry(&db, program, "program");
     // The base library, (a), (b) and the program.
-    assert_eq!(compiled.len(), 4, "{first:?}");
-    assert!(compiled.contains(&&b_entry) && compiled.contains(&&a_before));
-    db.take_executed();
+    let compiled_first = compiled(&first);
+    assert_eq!(compiled_first.len(), 4, "{first:?}");
+    assert!(compiled_first.contains(&&b_entry) && compiled_first.contains(&&a_first));
 
     // Asking again, with no edit, executes no query at all.
     assert_eq!(exit_status(&db, program), 12);
     assert_eq!(db.take_executed(), Vec::<String>::new());
 
-    // Edit (a) in the live database.
+    // Edit a procedure of (a) in the live database: only (a) is lowered again. The program's
+    // expansion does not depend on what (a-value) returns, and (b) and the base library are
+    // unchanged.
     let a = db.load(&a_path).expect("(a) was read");
-    a.set_text(&mut db).to(library("a", 3));
+    a.set_text(&mut db).to(library_a(3, 10));
     assert_eq!(exit_status(&db, program), 32);
     let second = db.take_executed();
-    let a_after = compile_unit_entry(&db, program, "(a)");
-    assert_ne!(a_after, a_before);
-    let compiled: Vec<&String> = second
-        .iter()
-        .filter(|e| e.starts_with("compile_unit("))
-        .collect();
-    // Only (a): the program's expansion does not depend on what (a-value) returns, and (b)
-    // and the base library are unchanged.
-    assert_eq!(compiled, vec![&a_after], "{second:?}");
+    let a_second = compile_unit_entry(&db, program, "(a)");
+    assert_ne!(a_second, a_first);
+    assert_eq!(compile_unit_entry(&db, program, "program"), program_first);
+    assert_eq!(compiled(&second), vec![&a_second], "{second:?}");
     assert!(second.iter().any(|e| e.starts_with("expand_program(")));
     assert!(second.iter().any(|e| e.starts_with("image(")));
+
+    // Edit the macro of (a): the program, which uses it, is lowered again; (a)'s own unit is
+    // the same (a `syntax-rules` macro leaves no code in its library), and (b) is untouched.
+    a.set_text(&mut db).to(library_a(3, 100));
+    assert_eq!(exit_status(&db, program), 302);
+    let third = db.take_executed();
+    assert_eq!(compile_unit_entry(&db, program, "(a)"), a_second);
+    let program_third = compile_unit_entry(&db, program, "program");
+    assert_ne!(program_third, program_first);
+    assert_eq!(compiled(&third), vec![&program_third], "{third:?}");
 }
