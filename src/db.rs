@@ -7,8 +7,10 @@
 //! * [`expand_program`]: the expander over the program and every library it imports, giving one
 //!   [`ExpandedUnit`] per library (the base library first, the program last), each in canonical
 //!   form. This query is whole-program: the expander's binding table spans all the libraries of
-//!   an expansion, so any edit re-expands them all. Library files are looked up through the
-//!   database ([`DbLibraries`]), so reading one is a tracked dependency.
+//!   an expansion, so any edit re-expands them all. What it does not redo is installing the base
+//!   library, most of the work for a small program: every expansion starts from a copy of the
+//!   expander's state after that ([`BaseState`], made once per thread). Library files are
+//!   looked up through the database ([`DbLibraries`]), so reading one is a tracked dependency.
 //! * [`units`]: the expanded units as interned [`UnitKey`]s. A unit that expands to the same text
 //!   as before gets the same key, which is what lets an edit of one library leave the others'
 //!   compiled units alone.
@@ -25,10 +27,13 @@ use ir::nanopass::Ir;
 use ir::source::{Diagnostic, SourceFile};
 use ir::symbol::Symbol;
 use passes::expand::LibrarySource;
+use passes::expand::base_state::BaseState;
 use passes::pipeline::{self, PipelineError, Quiet, Run};
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 /// A source file the compiler was given: its path (as the user wrote it) and its text.
@@ -143,9 +148,11 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
         return Ok(vec![ExpandedUnit::new("program".to_owned(), &tree)]);
     }
     let read = read(db, program).as_ref().map_err(|d| d.to_string())?;
+    let base = base_state()?;
     let mut libraries = DbLibraries { db };
     let mut world = crate::expand_time::World::new();
-    let units = passes::expand::expand_with(
+    let units = passes::expand::expand_from(
+        &base,
         path,
         &read.datums,
         &read.top_level,
@@ -157,6 +164,20 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
         .into_iter()
         .map(|unit| ExpandedUnit::new(unit.name, &unit.tree))
         .collect())
+}
+
+thread_local! {
+    /// The expander's state with the base library installed: the same for every expansion (it
+    /// depends on nothing but the compiler), so it is made once per thread rather than tracked.
+    static BASE_STATE: OnceCell<Result<Rc<BaseState>, String>> = const { OnceCell::new() };
+}
+
+/// The expander's state with the base library installed, made on first use.
+fn base_state() -> Result<Rc<BaseState>, String> {
+    BASE_STATE.with(|cell| {
+        cell.get_or_init(|| BaseState::new().map(Rc::new).map_err(|d| d.to_string()))
+            .clone()
+    })
 }
 
 /// An expanded unit, identified by its content.

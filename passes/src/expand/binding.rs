@@ -82,7 +82,7 @@ pub enum Binding {
 /// bindings in their scopes): an identifier can only refer to bindings filed under one of its
 /// own scopes, so resolving looks at a few short lists instead of every binding of a common
 /// name like `x` or `loop`.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Bindings {
     by_key: HashMap<(Symbol, Scope), Vec<(ScopeSet, BindingId)>>,
     bindings: Vec<Binding>,

@@ -20,6 +20,7 @@ use std::rc::Rc;
 const MAX_MACRO_DEPTH: usize = 10_000;
 
 /// A library's state while expanding.
+#[derive(Clone)]
 pub enum LibraryState {
     /// Being expanded (its imports are being loaded): importing it again is a cycle.
     Loading,
@@ -29,7 +30,7 @@ pub enum LibraryState {
 /// The expander: one per expansion of a program (or library) and everything it imports.
 pub struct Expander<'l> {
     pub bindings: Bindings,
-    next_scope: u32,
+    pub(super) next_scope: u32,
     /// The arena of the unit being expanded.
     pub arena: Arena,
     /// The unit being expanded (an index in the order units were started).
@@ -37,7 +38,7 @@ pub struct Expander<'l> {
     pub next_unit: usize,
     /// The macro uses that produced the syntax being expanded, innermost first.
     pub chain: Option<Rc<MacroUse>>,
-    chain_depth: usize,
+    pub(super) chain_depth: usize,
     pub loader: &'l mut dyn LibrarySource,
     pub libraries: HashMap<Vec<Symbol>, LibraryState>,
     /// The libraries being expanded, outermost first (to report cyclic imports).

@@ -22,6 +22,7 @@
 //! [`syntax_rules::Native`] transformer, and hands a fixed shape to `syntax-rules`.
 
 pub mod base;
+pub mod base_state;
 pub mod binding;
 pub mod body;
 pub mod expander;
@@ -51,6 +52,7 @@ pub const NAME: &str = "expand";
 pub const DOC: &str = "Expands macros and resolves every identifier; each library becomes a unit.";
 
 /// One separately compiled part of a program: a library or the program itself.
+#[derive(Clone)]
 pub struct Unit {
     /// `(foo bar)` for a library, `program` for the program.
     pub name: String,
@@ -79,6 +81,22 @@ pub fn expand_with<'l>(
     runner: Option<&'l mut dyn PhaseRunner>,
 ) -> Result<Vec<Unit>, Diagnostic> {
     let mut expander = expander::Expander::new(loader, runner)?;
+    expander.expand_file(path, datums, forms)?;
+    Ok(expander.units)
+}
+
+/// [`expand_with`] starting from `base`, the expander's state with the base library installed
+/// (made once with [`base_state::BaseState::new`]), instead of installing it again: the units
+/// are the same, without the cost of expanding the base library.
+pub fn expand_from<'l>(
+    base: &base_state::BaseState,
+    path: &str,
+    datums: &Datums,
+    forms: &[DatumId],
+    loader: &'l mut dyn LibrarySource,
+    runner: Option<&'l mut dyn PhaseRunner>,
+) -> Result<Vec<Unit>, Diagnostic> {
+    let mut expander = base.expander(loader, runner);
     expander.expand_file(path, datums, forms)?;
     Ok(expander.units)
 }

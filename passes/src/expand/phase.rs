@@ -87,7 +87,7 @@ pub trait PhaseRunner {
 }
 
 /// The scope sets and spans that identifiers at run time name by fixnum handles.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Handles {
     scopes: Vec<ScopeSet>,
     scope_index: HashMap<ScopeSet, u32>,
