@@ -10,15 +10,14 @@
 use super::Unit;
 use super::binding::{BindingId, Bindings};
 use super::expander::{Expander, LibraryState};
-use super::library::Exports;
 use super::loader::LibrarySource;
 use super::phase::{Handles, PhaseRunner};
+use super::standard_libraries::StandardLibraries;
 use super::syntax::ScopeSet;
 use ir::lang::core_scheme::Arena;
 use ir::source::{Diagnostic, Span};
 use ir::symbol::Symbol;
 use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
 
 /// Every field of an [`Expander`] except the borrowed loader and runner, as installing the base
 /// library leaves them.
@@ -31,7 +30,7 @@ pub struct BaseState {
     next_unit: usize,
     libraries: HashMap<Vec<Symbol>, LibraryState>,
     units: Vec<Unit>,
-    base: Rc<Exports>,
+    standard: StandardLibraries,
     ellipsis: BindingId,
     underscore: BindingId,
     global_names: HashSet<Symbol>,
@@ -70,7 +69,7 @@ impl BaseState {
             libraries,
             loading: _,
             units,
-            base,
+            standard,
             ellipsis,
             underscore,
             global_names,
@@ -89,7 +88,7 @@ impl BaseState {
             next_unit,
             libraries,
             units,
-            base,
+            standard,
             ellipsis,
             underscore,
             global_names,
@@ -119,7 +118,7 @@ impl BaseState {
             libraries: state.libraries,
             loading: Vec::new(),
             units: state.units,
-            base: state.base,
+            standard: state.standard,
             ellipsis: state.ellipsis,
             underscore: state.underscore,
             global_names: state.global_names,

@@ -17,7 +17,7 @@ const PATH: &str = "stdlib/libraries.scm";
 const TEXT: &str = include_str!("../../../stdlib/libraries.scm");
 
 /// The standard libraries, by name, in the order the data file lists them.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct StandardLibraries {
     libraries: Vec<(Vec<Symbol>, Rc<Exports>)>,
     /// Per library, the names its list gives (directly, not through `exports-of`) that the base
