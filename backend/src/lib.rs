@@ -21,6 +21,7 @@ pub mod codegen;
 pub mod elf;
 pub mod image;
 pub mod loader;
+pub mod machine;
 pub mod stub;
 mod trampoline;
 

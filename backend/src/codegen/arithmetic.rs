@@ -15,7 +15,7 @@
 use super::CompileError;
 use super::data::Value;
 use super::emit::{Gen, Operand, Reg};
-use super::frame_table::FrameSite;
+use super::frame_table::Site;
 use iced_x86::code_asm::*;
 use ir::symbol::Symbol;
 use runtime::context as ctx;
@@ -61,7 +61,7 @@ pub struct SlowPath {
     pub who: Value,
     pub resume: Resume,
     /// The frame at the fast path, which the service call records for the collector.
-    pub site: FrameSite,
+    pub site: Site,
     /// Whether the operation has one operand: `r10` then holds no value and is cleared.
     pub unary: bool,
 }
@@ -306,7 +306,7 @@ impl Gen<'_> {
         &mut self,
         op: NumberOp,
         who: Value,
-        site: Option<FrameSite>,
+        site: Option<Site>,
     ) -> Result<(), CompileError> {
         let site = site.unwrap_or_else(|| self.current_site());
         let mut retry = self.a.create_label();
@@ -325,6 +325,7 @@ impl Gen<'_> {
         self.a.mov(self.ctx_field(ctx::GC_SAVED), FALSE as i32)?;
         self.a.mov(self.ctx_field(ctx::GC_SAVED + 40), 2)?;
         self.a.mov(rsi, self.ctx_field(ctx::GC_REQUEST))?;
+        self.preserving_call();
         self.a.call(self.collect_saved)?;
         self.return_point_for(site)?;
         let exit = self.error_exit(ErrorKind::OutOfMemory, None, None);

@@ -130,7 +130,6 @@ impl Gen<'_> {
 
     /// `($call/cc f)`: calls `f` with the current continuation, as an object.
     pub fn call_cc(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
-        let mark = self.frame.mark();
         let ops = self.operands(args)?;
         self.load_procedure(ops[0])?;
         if cont == Cont::Tail {
@@ -140,21 +139,18 @@ impl Gen<'_> {
             self.a.call(self.control.capture)?;
             self.after_call(cont)?;
         }
-        self.frame.release(mark);
         Ok(())
     }
 
     /// `($continue-thunk k thunk)` reinstates the continuation `k` and tail-calls `thunk` in
     /// it, so it can return any number of values there. It does not return here.
     pub fn continue_thunk(&mut self, name: Symbol, args: &[ExprId]) -> Result<(), CompileError> {
-        let mark = self.frame.mark();
         let ops = self.operands(args)?;
         self.load_procedure(ops[1])?;
         self.a.mov(rdx, rdi)?;
         self.load(Reg::R10, ops[0])?;
         self.check_continuation(Reg::R10, name)?;
         self.a.jmp(self.control.throw_thunk)?;
-        self.frame.release(mark);
         Ok(())
     }
 

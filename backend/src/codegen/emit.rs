@@ -10,7 +10,8 @@ use super::CompileError;
 use super::control;
 use super::data::{Data, Value};
 use super::frame::Frame;
-use super::frame_table::FrameSite;
+use super::frame_table::{FrameSite, Site};
+use crate::machine::{Move, Recorder, VReg, VRegInfo};
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::Arena;
 use ir::symbol::Symbol;
@@ -94,7 +95,7 @@ pub const RAISE_RUNTIME_ERROR: &str = "$base::$raise-runtime-error";
 /// Where a variable lives.
 #[derive(Clone, Copy, Debug)]
 pub enum Loc {
-    Slot(usize),
+    VReg(VReg),
     /// The `i`th free variable of the current closure.
     Free(usize),
 }
@@ -102,7 +103,7 @@ pub enum Loc {
 /// A value that can be loaded into any register without side effects.
 #[derive(Clone, Copy, Debug)]
 pub enum Operand {
-    Slot(usize),
+    VReg(VReg),
     Free(usize),
     Value(Value),
 }
@@ -126,7 +127,7 @@ struct AllocSlowPath {
     /// The register holding the start of the failed allocation, to undo the bump.
     undo: Option<Reg>,
     /// The frame at the allocation (the collector's view of this call of `collect`).
-    site: FrameSite,
+    site: Site,
 }
 
 /// An out-of-line exit to the error service, emitted after the current procedure.
@@ -144,8 +145,10 @@ pub struct Gen<'t> {
     pub code_labels: HashMap<Var, CodeLabel>,
     pub frame: Frame,
     pub locs: HashMap<Var, Loc>,
-    /// The slot of the current closure pointer.
-    pub cp_slot: usize,
+    /// The virtual registers and moves of the procedures ([`crate::machine`]).
+    pub machine: Recorder,
+    /// The current closure pointer.
+    pub cp: VReg,
     /// The first of the four slots where `apply` gathers register arguments.
     pub apply_slots: usize,
     pub error_common: CodeLabel,
@@ -166,8 +169,8 @@ pub struct Gen<'t> {
     pub mv_sites: Vec<(CodeLabel, CodeLabel)>,
     /// Static closures (data offset of the code-address word, code), relocated after assembly.
     pub static_closures: Vec<(u64, Var)>,
-    /// Every return point in procedures, with its frame (see [`super::frame_table`]).
-    pub frame_sites: Vec<(CodeLabel, FrameSite)>,
+    /// Every return point, with its frame (see [`super::frame_table`]).
+    pub frame_sites: Vec<(CodeLabel, Site)>,
     /// Whether the expression being compiled is in effect position (its values are
     /// discarded, so it may return any number of them); [`Gen::expr`] consumes it.
     pub effect: bool,
@@ -203,7 +206,8 @@ impl<'t> Gen<'t> {
             code_labels: HashMap::new(),
             frame: Frame::new(0),
             locs: HashMap::new(),
-            cp_slot: 0,
+            machine: Recorder::default(),
+            cp: VReg(0),
             apply_slots: 0,
             error_common,
             out_of_memory,
@@ -239,17 +243,74 @@ impl<'t> Gen<'t> {
         Ok(())
     }
 
-    pub fn slot(&self, slot: usize) -> AsmMemoryOperand {
-        qword_ptr(rsp + self.frame.disp(slot))
-    }
-
     pub fn ctx_field(&self, offset: i32) -> AsmMemoryOperand {
         qword_ptr(r15 + offset)
     }
 
+    /// A new virtual register of the current clause.
+    pub fn vreg(&mut self) -> VReg {
+        self.machine.vreg(VRegInfo {
+            frame_size: self.frame.size as u32,
+            first_slot: self.frame.first_free() as u32,
+            fixed_slot: None,
+        })
+    }
+
+    /// A virtual register that is the stack slot `slot` (a stack parameter).
+    pub fn fixed_vreg(&mut self, slot: usize) -> VReg {
+        self.machine.vreg(VRegInfo {
+            frame_size: self.frame.size as u32,
+            first_slot: self.frame.first_free() as u32,
+            fixed_slot: Some(slot as u32),
+        })
+    }
+
+    /// `mov dst, src` into a virtual register (a placeholder in the assembler until
+    /// [`crate::machine::lower`] knows where `dst` lives).
+    pub fn def(&mut self, dst: VReg, src: Reg) -> Result<(), CompileError> {
+        let at = self.a.instructions().len();
+        self.machine.moves.insert(
+            at,
+            Move::Def {
+                dst,
+                src: src.q().into(),
+            },
+        );
+        self.a.mov(src.q(), src.q())?;
+        Ok(())
+    }
+
+    /// `mov dst, src` from a virtual register.
+    pub fn use_vreg(&mut self, dst: Reg, src: VReg) -> Result<(), CompileError> {
+        let at = self.a.instructions().len();
+        self.machine.moves.insert(
+            at,
+            Move::Use {
+                dst: dst.q().into(),
+                src,
+            },
+        );
+        self.a.mov(dst.q(), dst.q())?;
+        Ok(())
+    }
+
+    /// A new virtual register holding `src`.
+    pub fn temp(&mut self, src: Reg) -> Result<VReg, CompileError> {
+        let v = self.vreg();
+        self.def(v, src)?;
+        Ok(v)
+    }
+
+    /// Records that the call about to be emitted returns with the frame as it was and does
+    /// not run Scheme code (a runtime service, the collector's stubs).
+    pub fn preserving_call(&mut self) {
+        let at = self.a.instructions().len();
+        self.machine.preserving_calls.insert(at);
+    }
+
     pub fn var_operand(&self, x: Var) -> Result<Operand, CompileError> {
         match self.locs.get(&x) {
-            Some(Loc::Slot(i)) => Ok(Operand::Slot(*i)),
+            Some(Loc::VReg(v)) => Ok(Operand::VReg(*v)),
             Some(Loc::Free(i)) => Ok(Operand::Free(*i)),
             None => Err(CompileError::new(format!(
                 "internal error: variable {} has no location",
@@ -261,9 +322,9 @@ impl<'t> Gen<'t> {
     pub fn load(&mut self, reg: Reg, operand: Operand) -> Result<(), CompileError> {
         let r = reg.q();
         match operand {
-            Operand::Slot(i) => self.a.mov(r, self.slot(i))?,
+            Operand::VReg(v) => self.use_vreg(reg, v)?,
             Operand::Free(i) => {
-                self.a.mov(r, self.slot(self.cp_slot))?;
+                self.use_vreg(reg, self.cp)?;
                 self.a
                     .mov(r, qword_ptr(r + (CLOSURE_FREE + 8 * i as i32)))?;
             }
@@ -321,10 +382,9 @@ impl<'t> Gen<'t> {
                 Request::Reg(reg) => self.a.mov(rsi, reg.q())?,
                 Request::Recorded => self.a.mov(rsi, self.ctx_field(ctx::GC_REQUEST))?,
             }
+            self.preserving_call();
             self.a.call(self.collect)?;
-            let mut point = self.a.create_label();
-            self.bind(&mut point)?;
-            self.frame_sites.push((point, path.site));
+            self.return_point_for(path.site)?;
             let exit = self.error_exit(ErrorKind::OutOfMemory, None, None);
             self.a.test(eax, eax)?;
             self.a.jnz(exit)?;
@@ -438,7 +498,7 @@ impl<'t> Gen<'t> {
         undo: Option<Reg>,
     ) -> CodeLabel {
         let label = self.a.create_label();
-        let site = self.frame.site(self.apply_slots..self.apply_slots + 4);
+        let site = self.current_site();
         self.alloc_slow_paths.push(AllocSlowPath {
             label,
             retry,
@@ -482,9 +542,10 @@ impl<'t> Gen<'t> {
 
     /// [`Gen::call_service`] with the frame recorded as `site` (see
     /// [`Gen::current_site`]).
-    pub fn call_service_for(&mut self, offset: usize, site: FrameSite) -> Result<(), CompileError> {
+    pub fn call_service_for(&mut self, offset: usize, site: Site) -> Result<(), CompileError> {
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.preserving_call();
         self.a.call(qword_ptr(rax + offset as i32))?;
         self.return_point_for(site)?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
@@ -599,10 +660,10 @@ impl<'t> Gen<'t> {
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rsp, 16)?;
         self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
-        self.return_point_for(FrameSite {
+        self.return_point_for(Site::Fixed(FrameSite {
             size: 1,
             live: vec![0],
-        })?;
+        }))?;
         self.a.mov(esi, ErrorKind::RaiseReturned as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;

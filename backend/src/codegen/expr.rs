@@ -91,20 +91,15 @@ impl Gen<'_> {
                 self.expr(*value)
             }
             Expr::Let { lhs, rhs, body } => {
-                let mark = self.frame.mark();
                 for (&x, &e) in lhs.iter().zip(rhs) {
                     self.expr(e)?;
-                    let slot = self.frame.temp()?;
-                    self.a.mov(self.slot(slot), rax)?;
-                    self.locs.insert(x, Loc::Slot(slot));
+                    let v = self.temp(Reg::Rax)?;
+                    self.locs.insert(x, Loc::VReg(v));
                 }
                 self.effect = effect;
-                self.expr(*body)?;
-                self.frame.release(mark);
-                Ok(())
+                self.expr(*body)
             }
             Expr::Closures { lhs, closure, body } => {
-                let mark = self.frame.mark();
                 let mut made = Vec::new();
                 // A closure without free variables is static data, made once. The others are
                 // made with one allocation for the group, so that no collection can see a
@@ -140,26 +135,23 @@ impl Gen<'_> {
                             .lea(r10, qword_ptr(rax + (at + TAG_CLOSURE as i32)))?;
                         at += size(free);
                     }
-                    let slot = self.frame.temp()?;
-                    self.a.mov(self.slot(slot), r10)?;
-                    self.locs.insert(x, Loc::Slot(slot));
-                    made.push((slot, free));
+                    let v = self.temp(Reg::R10)?;
+                    self.locs.insert(x, Loc::VReg(v));
+                    made.push((v, free));
                 }
                 // Fill in the free variables once every closure exists, so that closures of
                 // one `fix` can refer to each other.
-                for (slot, free) in made {
+                for (v, free) in made {
                     for (j, &y) in free.iter().enumerate() {
                         let operand = self.var_operand(y)?;
                         self.load(Reg::R10, operand)?;
-                        self.a.mov(rax, self.slot(slot))?;
+                        self.use_vreg(Reg::Rax, v)?;
                         self.a
                             .mov(qword_ptr(rax + (CLOSURE_FREE + 8 * j as i32)), r10)?;
                     }
                 }
                 self.effect = effect;
-                self.expr(*body)?;
-                self.frame.release(mark);
-                Ok(())
+                self.expr(*body)
             }
             Expr::Call { f, args } => {
                 let cont = if effect { Cont::Effect } else { Cont::Value };
@@ -188,11 +180,9 @@ impl Gen<'_> {
             && args.len() == 2
             && matches!(name.as_str(), "<" | ">" | "<=" | ">=" | "=" | "eq?")
         {
-            let mark = self.frame.mark();
             let ops = self.operands(args)?;
             self.load(Reg::Rax, ops[0])?;
             self.load(Reg::R10, ops[1])?;
-            self.frame.release(mark);
             if name.as_str() == "eq?" {
                 self.a.cmp(rax, r10)?;
                 self.a.jne(otherwise)?;
@@ -208,7 +198,7 @@ impl Gen<'_> {
     }
 
     /// Evaluates `es` in order; variables and constants are left as operands to load later,
-    /// anything else goes into a fresh slot. The caller releases the slots.
+    /// anything else into a fresh virtual register.
     pub fn operands(&mut self, exprs: &[ExprId]) -> Result<Vec<Operand>, CompileError> {
         let arena = self.arena;
         let mut ops = Vec::with_capacity(exprs.len());
@@ -220,9 +210,7 @@ impl Gen<'_> {
                 }
                 _ => {
                     self.expr(e)?;
-                    let slot = self.frame.temp()?;
-                    self.a.mov(self.slot(slot), rax)?;
-                    Operand::Slot(slot)
+                    Operand::VReg(self.temp(Reg::Rax)?)
                 }
             };
             ops.push(op);
@@ -243,7 +231,6 @@ impl Gen<'_> {
 
     /// A call of a procedure value.
     fn call(&mut self, f: ExprId, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
-        let mark = self.frame.mark();
         let mut all = vec![f];
         all.extend_from_slice(args);
         let ops = self.operands(&all)?;
@@ -257,7 +244,6 @@ impl Gen<'_> {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
             self.after_call(cont)?;
         }
-        self.frame.release(mark);
         Ok(())
     }
 
@@ -317,7 +303,6 @@ impl Gen<'_> {
     /// return; in effect position they are discarded; anywhere else the continuation accepts
     /// exactly one value, which is an error.
     pub fn values(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
-        let mark = self.frame.mark();
         let ops = self.operands(args)?;
         match (args.len(), cont) {
             (1, _) => {
@@ -339,7 +324,6 @@ impl Gen<'_> {
                 self.a.jmp(exit)?;
             }
         }
-        self.frame.release(mark);
         Ok(())
     }
 
@@ -347,7 +331,6 @@ impl Gen<'_> {
     /// for multiple values, whose entry finds them placed as the consumer's arguments; a
     /// single value is moved there first. Then calls the consumer like any procedure.
     pub fn call_with_values(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
-        let mark = self.frame.mark();
         let ops = self.operands(args)?;
         self.load_procedure(ops[0])?;
         self.a.xor(esi, esi)?;
@@ -368,7 +351,6 @@ impl Gen<'_> {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
             self.after_call(cont)?;
         }
-        self.frame.release(mark);
         Ok(())
     }
 
@@ -378,7 +360,6 @@ impl Gen<'_> {
     /// as multiple values.
     pub fn apply(&mut self, args: &[ExprId], cont: Cont) -> Result<(), CompileError> {
         let who = Symbol::intern("apply");
-        let mark = self.frame.mark();
         let spread_values =
             matches!(self.arena[args[0]], Expr::Primitive { name } if name.as_str() == "values");
         if spread_values && cont != Cont::Tail {
@@ -455,7 +436,6 @@ impl Gen<'_> {
             self.a.call(qword_ptr(rdi + CLOSURE_CODE))?;
             self.after_call(cont)?;
         }
-        self.frame.release(mark);
         Ok(())
     }
 }

@@ -1,30 +1,26 @@
-//! Frame layout and slot allocation — the register allocator of this first backend, which
-//! spills everything: every variable and temporary lives in a frame slot, and registers only
-//! hold values within the code for one operation. (Liveness analysis and Briggs colouring over
-//! virtual registers replace this later; the frame layout and calling convention stay.)
+//! Frame layout: the size of a clause's frame and its fixed slots.
 //!
 //! A clause's frame is `size` slots below its return address; slot `i` is at
 //! `[rsp_at_entry - 8 * (i + 1)]`, i.e. `[rsp + 8 * (size - 1 - i)]` once the prologue has
-//! lowered `rsp`. The first slots are the incoming stack arguments, where the caller left them.
-//! `size` is odd so that `rsp` is 16-byte aligned in the body, as runtime services need.
+//! lowered `rsp`. The first slots are the incoming stack arguments, where the caller left them,
+//! then the four slots where `apply` gathers register arguments; the register allocator
+//! ([`crate::machine::regalloc`]) hands out the rest to values. `size` is odd so that `rsp`
+//! is 16-byte aligned in the body, as runtime services need.
 //!
 //! `size` must be known before the body is emitted, so [`frame_bound`] computes an upper bound
-//! from the body: one slot per binder and per operand of a call. Slots are allocated in stack
-//! order ([`Frame::mark`], [`Frame::release`]), so the real use never exceeds the bound;
-//! [`Frame::temp`] checks it anyway and reports an internal error rather than overwriting the
-//! caller's frame.
+//! from the body: one slot per binder and per operand of a call, which is at least the
+//! number of values the clause has, so the allocation always fits (it reports an internal
+//! error otherwise rather than overwriting the caller's frame).
 
 use super::CompileError;
 use ir::lang::explicit_tails::{Arena, ExprId, Visit};
 use ir::var::Var;
 
-/// Slots of one clause's frame.
+/// The fixed slots of one clause's frame.
 #[derive(Debug)]
 pub struct Frame {
     pub size: usize,
     next: usize,
-    /// The most slots in use at once, for tests.
-    pub high_water: usize,
 }
 
 /// The slots every clause reserves besides its parameters: the closure pointer and the four
@@ -35,15 +31,11 @@ impl Frame {
     /// A frame of at least `needed` slots.
     pub fn new(needed: usize) -> Frame {
         let size = needed | 1;
-        Frame {
-            size,
-            next: 0,
-            high_water: 0,
-        }
+        Frame { size, next: 0 }
     }
 
-    /// A fresh slot.
-    pub fn temp(&mut self) -> Result<usize, CompileError> {
+    /// The next fixed slot.
+    pub fn fixed(&mut self) -> Result<usize, CompileError> {
         if self.next >= self.size {
             return Err(CompileError::new(format!(
                 "internal error: frame of {} slots overflowed",
@@ -51,17 +43,12 @@ impl Frame {
             )));
         }
         self.next += 1;
-        self.high_water = self.high_water.max(self.next);
         Ok(self.next - 1)
     }
 
-    pub fn mark(&self) -> usize {
+    /// The first slot not fixed: the register allocator's.
+    pub fn first_free(&self) -> usize {
         self.next
-    }
-
-    /// Frees every slot allocated since `mark`.
-    pub fn release(&mut self, mark: usize) {
-        self.next = mark;
     }
 
     /// The `rsp`-relative displacement of slot `i`.
@@ -107,22 +94,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn frames_are_odd_and_slots_stack_allocated() {
+    fn frames_are_odd_and_fixed_slots_come_first() {
         let mut frame = Frame::new(4);
         assert_eq!(frame.size, 5);
-        let mark = frame.mark();
-        let a = frame.temp().unwrap();
-        let b = frame.temp().unwrap();
-        assert_ne!(a, b);
-        frame.release(mark);
-        assert_eq!(frame.temp().unwrap(), a);
+        assert_eq!(frame.fixed().unwrap(), 0);
+        assert_eq!(frame.first_free(), 1);
         assert_eq!(frame.disp(0), 32);
         assert_eq!(frame.disp(4), 0);
         for _ in 1..5 {
-            frame.temp().unwrap();
+            frame.fixed().unwrap();
         }
         assert!(
-            frame.temp().is_err(),
+            frame.fixed().is_err(),
             "a full frame must refuse another slot"
         );
     }

@@ -2,16 +2,15 @@
 //! every return point recorded while emitting code ([`Gen::return_point`]) with its frame's
 //! size and live slots, encoded after assembly, when the return addresses are known.
 //!
-//! Which slots are live at a call: every slot allocated at that point ([`Frame::live`]).
-//! Slots are allocated in stack order and each is written right after it is allocated (a
-//! parameter by the caller or the prologue, a `let` binding or an operand once its value is
-//! computed), so an allocated slot never holds a stale word. The one exception is the four
-//! slots where `apply` gathers register arguments: they hold values only between the spread
-//! and the call, never across one, and are left out.
+//! Which slots are live at a call in a procedure comes from the register allocation
+//! ([`crate::machine`]): the slots holding values live after the call (values that live in
+//! slots, and values in registers saved to slots around calls of services). A slot is listed
+//! only where the value in it is live, and a value is live only after its definition, so no
+//! listed slot holds a stale word. `apply`'s four slots hold values only between spreading a
+//! list and the call, never across one, and are never listed.
 
 use super::CompileError;
 use super::emit::Gen;
-use super::frame::Frame;
 use iced_x86::code_asm::CodeLabel;
 use runtime::gc::frames::{ENTRY_SIZE, Entry, INLINE_BITS};
 
@@ -22,18 +21,27 @@ pub struct FrameSite {
     pub live: Vec<u64>,
 }
 
-impl Frame {
-    /// The site of a call made now: the allocated slots, less `scratch`.
-    pub fn site(&self, scratch: std::ops::Range<usize>) -> FrameSite {
-        let mut live = vec![0u64; self.size.div_ceil(64).max(1)];
-        for i in (0..self.mark()).filter(|i| !scratch.contains(i)) {
-            live[i / 64] |= 1 << (i % 64);
+impl FrameSite {
+    pub fn new(size: u32, live_slots: &[u32]) -> FrameSite {
+        let mut live = vec![0u64; (size as usize).div_ceil(64).max(1)];
+        for &i in live_slots {
+            live[i as usize / 64] |= 1 << (i % 64);
         }
-        FrameSite {
-            size: self.size as u32,
-            live,
-        }
+        FrameSite { size, live }
     }
+}
+
+/// A return point's frame as code generation knows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Site {
+    /// Known in full (the shared stubs).
+    Fixed(FrameSite),
+    /// A call in a procedure, in a frame of `size` slots; which are live is known after
+    /// register allocation.
+    Call { size: u32 },
+    /// The same, once the return point is bound: the call is the instruction before `ret`
+    /// (an index into the assembler's list).
+    Pending { size: u32, ret: usize },
 }
 
 impl Gen<'_> {
@@ -45,16 +53,25 @@ impl Gen<'_> {
         self.return_point_for(site)
     }
 
-    /// The frame a call made at this point of the code would record: for a call emitted out
-    /// of line later (a slow path), whose frame is the one of the point it came from.
-    pub fn current_site(&self) -> FrameSite {
-        self.frame.site(self.apply_slots..self.apply_slots + 4)
+    /// The frame a call made in the current clause records (also for a call emitted out of
+    /// line later, a slow path, whose frame is the one of the point it came from).
+    pub fn current_site(&self) -> Site {
+        Site::Call {
+            size: self.frame.size as u32,
+        }
     }
 
     /// Like [`Gen::return_point`], recording `site` as the frame.
-    pub fn return_point_for(&mut self, site: FrameSite) -> Result<CodeLabel, CompileError> {
+    pub fn return_point_for(&mut self, site: Site) -> Result<CodeLabel, CompileError> {
         let mut point = self.a.create_label();
         self.bind(&mut point)?;
+        let site = match site {
+            Site::Call { size } => Site::Pending {
+                size,
+                ret: self.a.instructions().len(),
+            },
+            site => site,
+        };
         self.frame_sites.push((point, site));
         Ok(point)
     }

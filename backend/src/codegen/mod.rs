@@ -26,10 +26,13 @@ mod procedure;
 mod tests;
 
 use crate::image::{Image, Location, Reloc, Section, Symbol as ImageSymbol, code_offset};
+use crate::machine;
 use emit::Gen;
-use iced_x86::BlockEncoderOptions;
+use frame_table::{FrameSite, Site};
 use iced_x86::code_asm::*;
+use iced_x86::{BlockEncoderOptions, Instruction};
 use ir::lang::explicit_tails::{Arena, Program, Tree, Visit};
+use std::collections::HashSet;
 use std::fmt;
 
 /// Why a program could not be compiled: an unsupported construct, or an internal error.
@@ -98,17 +101,19 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     g.common_stubs()?;
     let mut symbols = Vec::new();
     let mut main = g.a.create_label();
+    let start = g.a.instructions().len();
     g.bind(&mut main)?;
     symbols.push(("scheme:program".to_owned(), main));
     g.main(*body)?;
+    g.machine.procedures.push(start..g.a.instructions().len());
     for (&label, &c) in labels.iter().zip(code) {
         let mut l = g.code_labels[&label];
+        let start = g.a.instructions().len();
         g.bind(&mut l)?;
-        // Keep the bound label: static closures need its address after assembly.
-        g.code_labels.insert(label, l);
         let name = arena.cx.vars.name(label);
         symbols.push((format!("scheme:{name}"), l));
         g.code(label, c)?;
+        g.machine.procedures.push(start..g.a.instructions().len());
     }
     let mut end = g.a.create_label();
     g.bind(&mut end)?;
@@ -121,10 +126,16 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     let mut entry = g.a.create_label();
     g.bind(&mut entry)?;
     g.entry(code_start, main, code_at)?;
-    let result =
-        g.a.assemble_options(code_at, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)?;
-    let ip =
-        |label: &CodeLabel| -> Result<u64, CompileError> { Ok(result.label_ip(label)? - code_at) };
+    // Register allocation and the lowering of the procedures' machine code; then encoding.
+    let lowered =
+        machine::lower::lower(&g.a.take_instructions(), &g.machine).map_err(CompileError::new)?;
+    let (result, bound) = encode(&lowered.code, code_at)?;
+    let ip = |label: &CodeLabel| -> Result<u64, CompileError> {
+        let label = bound
+            .get(label)
+            .ok_or_else(|| CompileError::new("internal error: a label was never bound"))?;
+        Ok(result.label_ip(label)? - code_at)
+    };
     let mut starts = Vec::new();
     for (name, label) in &symbols {
         starts.push((name.clone(), ip(label)?));
@@ -173,6 +184,20 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     // The frame table follows the code (8-aligned); the context block points at it.
     let mut sites = Vec::with_capacity(g.frame_sites.len());
     for (point, site) in std::mem::take(&mut g.frame_sites) {
+        let site = match site {
+            Site::Fixed(site) => site,
+            Site::Pending { size, ret } => {
+                let Some(live) = lowered.live_slots.get(&(ret - 1)) else {
+                    return Err(CompileError::new(
+                        "internal error: a return point does not follow a call of a procedure",
+                    ));
+                };
+                FrameSite::new(size, live)
+            }
+            Site::Call { .. } => {
+                return Err(CompileError::new("internal error: an unbound return point"));
+            }
+        };
         sites.push((ip(&point)?, site));
     }
     let (table, count) = frame_table::encode(sites)?;
@@ -236,6 +261,27 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
         globals,
         symbols: data_symbols,
     })
+}
+
+/// Encodes the lowered instructions at `at`. Their labels are iced-x86's before encoding (a
+/// label's id is the `ip` of its instruction), so a new assembler that creates as many labels
+/// gets the same ids; the labels, bound in it, are returned for looking up addresses (a
+/// `CodeLabel` compares by id, so the code generator's own labels find them).
+fn encode(
+    code: &[Instruction],
+    at: u64,
+) -> Result<(CodeAssemblerResult, HashSet<CodeLabel>), CompileError> {
+    let mut a = CodeAssembler::new(64)?;
+    let max_id = code.iter().map(|i| i.ip()).max().unwrap_or(0);
+    let mut labels: Vec<CodeLabel> = (0..max_id).map(|_| a.create_label()).collect();
+    for ins in code {
+        if ins.ip() != 0 {
+            a.set_label(&mut labels[ins.ip() as usize - 1])?;
+        }
+        a.add_instruction(*ins)?;
+    }
+    let result = a.assemble_options(at, BlockEncoderOptions::RETURN_NEW_INSTRUCTION_OFFSETS)?;
+    Ok((result, labels.into_iter().collect()))
 }
 
 /// The names of every global variable the program refers to or defines, in order of first

@@ -34,11 +34,9 @@ impl Gen<'_> {
         let Some(p) = primitive::lookup(name) else {
             return Err(CompileError::new(format!("unknown primitive `{name}`")));
         };
-        let mark = self.frame.mark();
         if !p.arity.accepts(args.len()) {
             // R6RS makes this a run-time error (&assertion); the arguments are still evaluated.
             self.operands(args)?;
-            self.frame.release(mark);
             let exit = self.error_exit(ErrorKind::WrongArgumentCount, Some(name), Some(Reg::R10));
             self.a.mov(r10, fixnum(args.len() as i64))?;
             self.a.jmp(exit)?;
@@ -54,7 +52,6 @@ impl Gen<'_> {
         }
         let ops = self.operands(args)?;
         self.open_code(name, &ops)?;
-        self.frame.release(mark);
         if cont == Cont::Tail {
             self.epilogue()?;
         }
@@ -158,19 +155,18 @@ impl Gen<'_> {
             "append" if n == 0 => self.a.mov(eax, NULL as u32)?,
             "append" => {
                 // Right to left: each step copies one list onto the result so far, which
-                // waits in a slot (the service may ask for a collection and be called again).
-                let so_far = self.frame.temp()?;
+                // waits in a virtual register (the service may ask for a collection and be called again).
                 self.load(Reg::Rax, ops[n - 1])?;
-                self.a.mov(self.slot(so_far), rax)?;
+                let so_far = self.temp(Reg::Rax)?;
                 for &op in ops[..n - 1].iter().rev() {
                     let retry = self.retry_label()?;
-                    self.a.mov(rdx, self.slot(so_far))?;
+                    self.use_vreg(Reg::Rdx, so_far)?;
                     self.load(Reg::Rsi, op)?;
                     self.a.mov(rdi, r15)?;
                     let who = self.data.symbol(who);
                     self.load_value(Reg::Rcx, who)?;
                     self.call_allocating_service(svc::APPEND_OFFSET, retry)?;
-                    self.a.mov(self.slot(so_far), rax)?;
+                    self.def(so_far, Reg::Rax)?;
                 }
             }
             "list->vector" => {

@@ -61,30 +61,29 @@ impl Gen<'_> {
         let needed = n + FIXED_SLOTS + usize::from(rest.is_some()) + frame_bound(self.arena, body);
         self.frame = Frame::new(needed);
         self.locs.clear();
-        // Stack parameters are the first slots, where the caller put them.
+        // Stack parameters are the first slots, where the caller put them; `apply`'s four
+        // slots follow.
         for &x in &params[ARG_REGS.len().min(n)..] {
-            let slot = self.frame.temp()?;
-            self.locs.insert(x, Loc::Slot(slot));
+            let slot = self.frame.fixed()?;
+            let v = self.fixed_vreg(slot);
+            self.locs.insert(x, Loc::VReg(v));
+        }
+        self.apply_slots = self.frame.fixed()?;
+        for _ in 1..4 {
+            self.frame.fixed()?;
         }
         if rest.is_some() {
             self.rest_list(n)?;
         }
         self.allocate_frame()?;
         for (k, &x) in params[..in_regs].iter().enumerate() {
-            let slot = self.frame.temp()?;
-            self.a.mov(self.slot(slot), ARG_REGS[k].q())?;
-            self.locs.insert(x, Loc::Slot(slot));
+            let v = self.temp(ARG_REGS[k])?;
+            self.locs.insert(x, Loc::VReg(v));
         }
-        self.cp_slot = self.frame.temp()?;
-        self.a.mov(self.slot(self.cp_slot), rdi)?;
-        self.apply_slots = self.frame.temp()?;
-        for _ in 1..4 {
-            self.frame.temp()?;
-        }
+        self.cp = self.temp(Reg::Rdi)?;
         if let Some(x) = rest {
-            let slot = self.frame.temp()?;
-            self.a.mov(self.slot(slot), r11)?;
-            self.locs.insert(x, Loc::Slot(slot));
+            let v = self.temp(Reg::R11)?;
+            self.locs.insert(x, Loc::VReg(v));
         }
         for (i, &x) in free.iter().enumerate() {
             self.locs.insert(x, Loc::Free(i));

@@ -50,58 +50,57 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne 000000000000076Dh
+            jne 000000000000075Bh
             sub rsp,48h
             cmp rsp,[r15+18h]
-            jb 0000000000000773h
-            mov [rsp+40h],rdx
-            mov [rsp+38h],rdi
-            mov rax,[rsp+40h]
+            jb 0000000000000761h
+            mov rbx,rdx
+            mov rax,rbx
             mov r10d,8
             test al,7
-            jne short 000000000000066Ah
+            jne short 0000000000000658h
             add rax,r10
-            jo 00000000000006F5h
+            jo 00000000000006E3h
             add rsp,48h
             ret
             test al,7
-            jne short 000000000000067Ch
+            jne short 000000000000066Ah
             mov r11,rax
             sar r11,3
             cvtsi2sd xmm0,r11
-            jmp short 0000000000000694h
+            jmp short 0000000000000682h
             mov r11d,eax
             and r11d,7
             cmp r11d,3
-            jne short 00000000000006F8h
+            jne short 00000000000006E6h
             cmp byte ptr [rax-3],57h
-            jne short 00000000000006F8h
+            jne short 00000000000006E6h
             movsd xmm0,[rax+5]
             test r10b,7
-            jne short 00000000000006A8h
+            jne short 0000000000000696h
             mov r11,r10
             sar r11,3
             cvtsi2sd xmm1,r11
-            jmp short 00000000000006C2h
+            jmp short 00000000000006B0h
             mov r11d,r10d
             and r11d,7
             cmp r11d,3
-            jne short 00000000000006F8h
+            jne short 00000000000006E6h
             cmp byte ptr [r10-3],57h
-            jne short 00000000000006F8h
+            jne short 00000000000006E6h
             movsd xmm1,[r10+5]
             addsd xmm0,xmm1
             lea r11,[r14+10h]
             cmp r11,[r15+10h]
-            ja short 00000000000006F8h
+            ja short 00000000000006E6h
             mov r11,r14
             add r14,10h
             mov rax,157h
             mov [r11],rax
             movsd [r11+8],xmm0
             lea rax,[r11+3]
-            jmp 0000000000000665h
-            jmp short 00000000000006F8h
+            jmp 0000000000000653h
+            jmp short 00000000000006E6h
             sub rax,r10
             nop
             mov [r15+0D8h],rax
@@ -116,30 +115,30 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             call qword ptr [rax+58h]
             mov r14,[r15+8]
             cmp rax,3Eh
-            jne short 0000000000000768h
+            jne short 0000000000000756h
             mov qword ptr [r15+0D0h],6
             mov qword ptr [r15+0F8h],2
             mov rsi,[r15+0C8h]
             call 000000000000003Dh
             test eax,eax
-            jne short 00000000000007ABh
+            jne short 0000000000000799h
             mov rax,[r15+0D8h]
             mov r10,[r15+0E0h]
-            jmp short 00000000000006F9h
-            jmp 0000000000000665h
+            jmp short 00000000000006E7h
+            jmp 0000000000000653h
             shl rsi,3
-            jmp short 00000000000007BFh
+            jmp short 00000000000007ADh
             mov rax,[r15+20h]
             sub rax,rsp
             sub rax,8
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
-            jbe short 000000000000079Ah
+            jbe short 0000000000000788h
             add rsp,48h
-            lea r11,[635h]
+            lea r11,[62Ch]
             jmp 0000000000000066h
             mov eax,48h
-            lea r10,[643h]
+            lea r10,[63Ah]
             jmp 0000000000000343h
             mov ecx,6
             mov esi,6
@@ -163,52 +162,51 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 00000000000006ABh
+            jne short 0000000000000699h
             sub rsp,58h
             cmp rsp,[r15+18h]
-            jb short 00000000000006B1h
-            mov [rsp+50h],rdx
-            mov [rsp+48h],rcx
-            mov [rsp+40h],rdi
-            mov rdi,[rsp+50h]
+            jb short 000000000000069Fh
+            mov rbx,rdx
+            mov [rsp+30h],rcx
+            mov rdi,rbx
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne 00000000000006E9h
+            jne 00000000000006D7h
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
             mov rdx,rax
             mov esi,1
-            mov rdi,[rsp+48h]
+            mov rdi,[rsp+30h]
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000006FBh
+            jne short 00000000000006E9h
             lea rax,[rsi-4]
             test rax,rax
-            jle short 00000000000006A4h
+            jle short 0000000000000692h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8+50h],r10
             dec r11
             dec rax
-            jne short 0000000000000692h
+            jne short 0000000000000680h
             add rsp,58h
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 000000000000070Dh
+            jmp short 00000000000006FBh
             mov rax,[r15+20h]
             sub rax,rsp
             sub rax,18h
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
-            jbe short 00000000000006D8h
+            jbe short 00000000000006C6h
             add rsp,58h
-            lea r11,[631h]
+            lea r11,[628h]
             jmp 0000000000000066h
             mov eax,58h
-            lea r10,[63Bh]
+            lea r10,[632h]
             jmp 0000000000000343h
             mov rcx,rdi
             mov esi,4
@@ -293,7 +291,8 @@ fn every_slot_access_of_every_test_program_is_inside_its_frame() {
         let image = image_of(&text);
         checked += check_frames(&image).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     }
-    assert!(checked > 500, "only {checked} slot accesses were checked");
+    // Fewer than one per instruction that touches a value: most values live in registers.
+    assert!(checked > 300, "only {checked} slot accesses were checked");
 }
 
 #[test]
@@ -444,9 +443,9 @@ fn every_call_of_every_test_program_has_a_frame_table_entry() {
 
 #[test]
 fn the_frame_table_lists_the_slots_allocated_at_each_call() {
-    // (f x (g y)): at the call of g, the parameters f, g, x, y (slots 0-3) and the closure
-    // (slot 4) are live, the apply slots (5-8) are not; at the call of f, so is the value of
-    // (g y) (slot 9).
+    // (f x (g y)): at the call of g, only f and x are live (in slots 4 and 5, after the
+    // apply slots 0-3): g and y have been loaded for the call, and the closure pointer is
+    // never used; at the call of f, nothing is (its value is discarded, then 0 returned).
     let image = image_of("(program (lambda (f g x y) (begin (f x (g y)) (quote 0))))");
     let table: Vec<String> = frame_table(&image)
         .into_iter()
@@ -454,8 +453,8 @@ fn the_frame_table_lists_the_slots_allocated_at_each_call() {
         .collect();
     expect![[r#"
         1 []
-        15 [0, 1, 2, 3, 4]
-        15 [0, 1, 2, 3, 4, 9]
+        15 [4, 5]
+        15 []
     "#]]
     .assert_eq(&table.concat());
 }

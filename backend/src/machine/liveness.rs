@@ -1,0 +1,296 @@
+//! Control flow and liveness of the virtual registers of one procedure.
+//!
+//! Successors come from the instructions themselves: a jump to a label of the procedure
+//! goes there; a jump elsewhere (the shared stubs: the error exit, the multiple-value return,
+//! a tail call through `[rdi + 6]`), a `ret` and `ud2` leave the procedure, so nothing is live
+//! after them; a call falls through to its return point (a marked return point's
+//! multiple-value entry follows it in straight-line code, so it is covered). Out-of-line slow
+//! paths are ordinary code reached by conditional jumps that jump back, so values live across
+//! their calls are seen to be.
+//!
+//! Liveness is the usual backward fixpoint over bit sets indexed by the procedure's own
+//! numbering of its virtual registers ([`Locals`]).
+
+use super::{Flow, Inst, Move, Procedure, VReg, flow};
+use iced_x86::OpKind;
+use std::collections::HashMap;
+
+/// A set of small integers.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BitSet(Vec<u64>);
+
+impl BitSet {
+    pub fn new(size: usize) -> BitSet {
+        BitSet(vec![0; size.div_ceil(64)])
+    }
+
+    pub fn insert(&mut self, i: usize) {
+        self.0[i / 64] |= 1 << (i % 64);
+    }
+
+    pub fn remove(&mut self, i: usize) {
+        self.0[i / 64] &= !(1 << (i % 64));
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Adds `other`'s elements; returns whether any was new.
+    pub fn union_with(&mut self, other: &BitSet) -> bool {
+        let mut changed = false;
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            let new = *a | b;
+            changed |= new != *a;
+            *a = new;
+        }
+        changed
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            (0..64)
+                .filter(move |b| word >> b & 1 == 1)
+                .map(move |b| w * 64 + b)
+        })
+    }
+}
+
+/// The procedure's virtual registers, numbered from 0 in order of first appearance.
+#[derive(Debug, Default)]
+pub struct Locals {
+    pub vregs: Vec<VReg>,
+    pub index: HashMap<VReg, usize>,
+}
+
+impl Locals {
+    pub fn of(p: &Procedure) -> Locals {
+        let mut locals = Locals::default();
+        for i in 0..p.len() {
+            if let Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) = p.inst(i) {
+                locals.index.entry(v).or_insert_with(|| {
+                    locals.vregs.push(v);
+                    locals.vregs.len() - 1
+                });
+            }
+        }
+        locals
+    }
+}
+
+/// The successors of each instruction of `p`.
+pub fn successors(p: &Procedure) -> Vec<Vec<usize>> {
+    let mut labels = HashMap::new();
+    for i in 0..p.len() {
+        if let Some(id) = p.label(i) {
+            labels.insert(id, i);
+        }
+    }
+    let target = |ins: &iced_x86::Instruction| -> Option<usize> {
+        (ins.op0_kind() == OpKind::NearBranch64)
+            .then(|| labels.get(&ins.near_branch_target()).copied())
+            .flatten()
+    };
+    (0..p.len())
+        .map(|i| {
+            let next = (i + 1 < p.len()).then_some(i + 1);
+            let Inst::Fixed(ins) = p.inst(i) else {
+                return next.into_iter().collect();
+            };
+            match flow(ins) {
+                Flow::Jump => target(ins).into_iter().collect(),
+                Flow::Branch => next.into_iter().chain(target(ins)).collect(),
+                Flow::Exit => Vec::new(),
+                Flow::Next | Flow::Call => next.into_iter().collect(),
+            }
+        })
+        .collect()
+}
+
+/// The virtual registers live into and out of each instruction.
+#[derive(Debug)]
+pub struct Liveness {
+    pub locals: Locals,
+    pub live_in: Vec<BitSet>,
+    pub live_out: Vec<BitSet>,
+}
+
+pub fn analyze(p: &Procedure) -> Liveness {
+    let locals = Locals::of(p);
+    let n = locals.vregs.len();
+    let succ = successors(p);
+    let mut live_in = vec![BitSet::new(n); p.len()];
+    let mut live_out = vec![BitSet::new(n); p.len()];
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for i in (0..p.len()).rev() {
+            let mut out = BitSet::new(n);
+            for &s in &succ[i] {
+                out.union_with(&live_in[s]);
+            }
+            let mut inn = out.clone();
+            match p.inst(i) {
+                Inst::Move(Move::Def { dst, .. }) => inn.remove(locals.index[&dst]),
+                Inst::Move(Move::Use { src, .. }) => inn.insert(locals.index[&src]),
+                Inst::Fixed(_) => {}
+            }
+            changed |= live_in[i].union_with(&inn);
+            live_out[i] = out;
+        }
+    }
+    Liveness {
+        locals,
+        live_in,
+        live_out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Recorder, VRegInfo};
+    use super::*;
+    use iced_x86::code_asm::*;
+
+    /// Builds a procedure from assembler code whose `mov r, r` placeholders at `moves` are
+    /// the given moves, and prints each instruction with the registers live out of it.
+    fn check(build: impl FnOnce(&mut CodeAssembler, &mut Recorder), expected: expect_test::Expect) {
+        let mut a = CodeAssembler::new(64).unwrap();
+        let mut recorder = Recorder::default();
+        build(&mut a, &mut recorder);
+        let code = a.take_instructions();
+        let range = 0..code.len();
+        let p = Procedure {
+            code: &code,
+            range: &range,
+            recorder: &recorder,
+        };
+        let live = analyze(&p);
+        let text = p.to_string();
+        let mut out = String::new();
+        let mut i = 0;
+        for line in text.lines() {
+            if line.ends_with(':') {
+                out.push_str(line);
+                out.push('\n');
+                continue;
+            }
+            let names: Vec<String> = live.live_out[i]
+                .iter()
+                .map(|k| live.locals.vregs[k].to_string())
+                .collect();
+            out.push_str(&format!("{line:<28}; {}\n", names.join(" ")));
+            i += 1;
+        }
+        expected.assert_eq(&out);
+    }
+
+    fn def(a: &mut CodeAssembler, r: &mut Recorder, v: VReg, src: AsmRegister64) {
+        r.moves.insert(
+            a.instructions().len(),
+            Move::Def {
+                dst: v,
+                src: src.into(),
+            },
+        );
+        a.mov(src, src).unwrap();
+    }
+
+    fn use_(a: &mut CodeAssembler, r: &mut Recorder, dst: AsmRegister64, v: VReg) {
+        r.moves.insert(
+            a.instructions().len(),
+            Move::Use {
+                dst: dst.into(),
+                src: v,
+            },
+        );
+        a.mov(dst, dst).unwrap();
+    }
+
+    const INFO: VRegInfo = VRegInfo {
+        frame_size: 9,
+        first_slot: 4,
+        fixed_slot: None,
+    };
+
+    #[test]
+    fn values_are_live_from_definition_to_last_use_along_both_arms_and_slow_paths() {
+        check(
+            |a, r| {
+                let (x, y, t) = (r.vreg(INFO), r.vreg(INFO), r.vreg(INFO));
+                let mut slow = a.create_label();
+                let mut back = a.create_label();
+                let mut other = a.create_label();
+                let mut end = a.create_label();
+                def(a, r, x, rdx);
+                def(a, r, y, rcx);
+                use_(a, r, rax, x);
+                a.test(al, 7).unwrap();
+                a.jnz(slow).unwrap();
+                a.set_label(&mut back).unwrap();
+                def(a, r, t, rax);
+                a.cmp(rax, 6).unwrap();
+                a.je(other).unwrap();
+                use_(a, r, rax, t);
+                a.jmp(end).unwrap();
+                a.set_label(&mut other).unwrap();
+                use_(a, r, rax, y);
+                a.set_label(&mut end).unwrap();
+                a.ret().unwrap();
+                // The slow path: a service call, then back to the fast path.
+                a.set_label(&mut slow).unwrap();
+                a.call(qword_ptr(rax + 8)).unwrap();
+                a.jmp(back).unwrap();
+            },
+            expect_test::expect![[r#"
+                mov v0, rdx             ; v0
+                mov v1, rcx             ; v0 v1
+                mov rax, v0             ; v1
+                test al,7               ; v1
+                jne L1                  ; v1
+            L2:
+                mov v2, rax             ; v1 v2
+                cmp rax,6               ; v1 v2
+                je L3                   ; v1 v2
+                mov rax, v2             ; 
+                jmp L4                  ; 
+            L3:
+                mov rax, v1             ; 
+            L4:
+                ret                     ; 
+            L1:
+                call qword ptr [rax+8]  ; v1
+                jmp L2                  ; v1
+            "#]],
+        );
+    }
+
+    #[test]
+    fn nothing_is_live_after_a_tail_call_or_an_exit_to_a_stub() {
+        check(
+            |a, r| {
+                let f = r.vreg(INFO);
+                let stub = a.create_label();
+                let mut done = a.create_label();
+                def(a, r, f, rdi);
+                a.cmp(rsi, 1).unwrap();
+                a.jne(stub).unwrap();
+                a.jmp(done).unwrap();
+                a.set_label(&mut done).unwrap();
+                use_(a, r, rdi, f);
+                a.jmp(qword_ptr(rdi + 6)).unwrap();
+                use_(a, r, rax, f);
+            },
+            expect_test::expect![[r#"
+                mov v0, rdi             ; v0
+                cmp rsi,1               ; v0
+                jne L1                  ; v0
+                jmp L2                  ; v0
+            L2:
+                mov rdi, v0             ; 
+                jmp qword ptr [rdi+6]   ; 
+                mov rax, v0             ; 
+            "#]],
+        );
+    }
+}

@@ -1,0 +1,168 @@
+//! From allocated machine code to instructions iced-x86 encodes: each procedure is allocated
+//! ([`super::regalloc`]), its moves become `mov`s between registers and frame slots
+//! (`[rsp + 8 (size - 1 - slot)]`), values in registers are saved around calls of services
+//! and the collector and reloaded after them, and the live slots at every call are recorded
+//! for the frame table.
+//!
+//! Labels are kept as iced-x86 keeps them before encoding, as the `ip` of their instruction:
+//! an instruction that becomes several passes its label to the first, one that disappears
+//! (the definition of a value never used) to the next, with a `nop` between two labels.
+
+use super::regalloc::{self, Allocation, Home};
+use super::{Inst, Move, Procedure, Recorder};
+use iced_x86::{Code, Instruction, MemoryOperand, Register};
+use std::collections::HashMap;
+
+/// The lowered code of a whole image.
+pub struct Lowered {
+    pub code: Vec<Instruction>,
+    /// For each call in a procedure (by its index in the code given to [`lower`]): the slots
+    /// holding Scheme values live after it.
+    pub live_slots: HashMap<usize, Vec<u32>>,
+}
+
+/// Lowers `code`, whose procedures and moves `recorder` describes; code outside procedures
+/// (the shared stubs, the entry) is copied as it is.
+pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, String> {
+    let mut out = Out::default();
+    let mut live_slots = HashMap::new();
+    let mut procedures = recorder.procedures.clone();
+    procedures.sort_by_key(|r| r.start);
+    let mut at = 0;
+    for range in &procedures {
+        for ins in &code[at..range.start] {
+            out.copy(ins);
+        }
+        let p = Procedure {
+            code,
+            range,
+            recorder,
+        };
+        let allocation = regalloc::allocate(&p)?;
+        if cfg!(debug_assertions) {
+            regalloc::check(&p, &allocation)?;
+        }
+        procedure(&p, &allocation, &mut out, &mut live_slots)?;
+        at = range.end;
+    }
+    for ins in &code[at..] {
+        out.copy(ins);
+    }
+    out.flush_label();
+    Ok(Lowered {
+        code: out.code,
+        live_slots,
+    })
+}
+
+fn procedure(
+    p: &Procedure,
+    a: &Allocation,
+    out: &mut Out,
+    live_slots: &mut HashMap<usize, Vec<u32>>,
+) -> Result<(), String> {
+    let locals = &a.liveness.locals;
+    let home = |v| a.homes[locals.index[&v]];
+    let disp = |v: super::VReg, slot: u32| {
+        let info = p.recorder.vregs[v.0 as usize];
+        8 * (info.frame_size as i64 - 1 - slot as i64)
+    };
+    let mut reloads: Vec<Instruction> = Vec::new();
+    for i in 0..p.len() {
+        out.label(p.label(i).unwrap_or(0));
+        for reload in reloads.drain(..) {
+            out.push(reload);
+        }
+        match p.inst(i) {
+            Inst::Move(Move::Def { dst, src }) => match home(dst) {
+                Home { reg: Some(r), .. } => out.push(mov_rr(r, src)?),
+                Home { slot: Some(s), .. } => out.push(store(disp(dst, s), src)?),
+                _ => {}
+            },
+            Inst::Move(Move::Use { dst, src }) => match home(src) {
+                Home { reg: Some(r), .. } => out.push(mov_rr(dst, r)?),
+                Home { slot: Some(s), .. } => out.push(load(dst, disp(src, s))?),
+                _ => return Err(format!("internal error: {src} is used but never live")),
+            },
+            Inst::Fixed(ins) => {
+                let call = regalloc::is_call(p, i);
+                let mut slots = Vec::new();
+                if call {
+                    for k in a.liveness.live_out[i].iter() {
+                        let v = locals.vregs[k];
+                        let h = a.homes[k];
+                        let Some(s) = h.slot else {
+                            return Err(format!(
+                                "internal error: {v} live across a call in no slot"
+                            ));
+                        };
+                        slots.push(s);
+                        if let Some(r) = h.reg {
+                            out.push(store(disp(v, s), r)?);
+                            reloads.push(load(r, disp(v, s))?);
+                        }
+                    }
+                    slots.sort_unstable();
+                    live_slots.insert(p.range.start + i, slots);
+                }
+                out.copy_unlabelled(ins);
+            }
+        }
+    }
+    for reload in reloads {
+        out.push(reload);
+    }
+    Ok(())
+}
+
+fn mov_rr(dst: Register, src: Register) -> Result<Instruction, String> {
+    Instruction::with2(Code::Mov_r64_rm64, dst, src).map_err(|e| e.to_string())
+}
+
+fn store(disp: i64, src: Register) -> Result<Instruction, String> {
+    let mem = MemoryOperand::with_base_displ(Register::RSP, disp);
+    Instruction::with2(Code::Mov_rm64_r64, mem, src).map_err(|e| e.to_string())
+}
+
+fn load(dst: Register, disp: i64) -> Result<Instruction, String> {
+    let mem = MemoryOperand::with_base_displ(Register::RSP, disp);
+    Instruction::with2(Code::Mov_r64_rm64, dst, mem).map_err(|e| e.to_string())
+}
+
+/// The output list, with the label waiting for its instruction.
+#[derive(Default)]
+struct Out {
+    code: Vec<Instruction>,
+    label: u64,
+}
+
+impl Out {
+    /// The next instruction pushed gets label `id` (none for 0).
+    fn label(&mut self, id: u64) {
+        if id != 0 {
+            self.flush_label();
+            self.label = id;
+        }
+    }
+
+    /// Puts a waiting label on a `nop` of its own.
+    fn flush_label(&mut self) {
+        if self.label != 0 {
+            self.push(Instruction::with(Code::Nopd));
+        }
+    }
+
+    fn push(&mut self, mut ins: Instruction) {
+        ins.set_ip(std::mem::take(&mut self.label));
+        self.code.push(ins);
+    }
+
+    fn copy(&mut self, ins: &Instruction) {
+        self.label(ins.ip());
+        self.copy_unlabelled(ins);
+    }
+
+    fn copy_unlabelled(&mut self, ins: &Instruction) {
+        self.push(*ins);
+    }
+}

@@ -1,0 +1,202 @@
+//! The machine level between instruction selection and encoding: amd64 instructions whose
+//! operands may be *virtual registers*, liveness over each procedure's control flow, register
+//! allocation with frame layout, and the lowering to instructions iced-x86 encodes.
+//!
+//! Instruction selection (`codegen`) emits iced-x86 instructions over physical registers for
+//! every operation (operands are loaded into the fixed scratch registers the calling
+//! convention names: `rax r10 r11`, the argument registers...), and keeps Scheme variables and
+//! temporaries in virtual registers ([`VReg`]). A virtual register appears only in a [`Move`]
+//! to or from a physical register; where it lives is decided here, after the whole procedure
+//! is known:
+//!
+//! * [`liveness`]: the procedure's control flow (labels and jumps, the out-of-line slow paths
+//!   and error exits included) and, backwards over it, the virtual registers live at each
+//!   instruction.
+//! * [`regalloc`]: each virtual register gets a home: one of the registers generated code
+//!   never uses for anything else (`rbx rbp r12 r13`), or a frame slot. Every call clobbers
+//!   those registers as far as Scheme is concerned, so a value live across a Scheme call is
+//!   kept in a slot; across a runtime service or the collector (which may move objects), a
+//!   register value is saved to a slot before the call and reloaded after it, so the
+//!   collector sees and updates it there. Slots are shared by values never live at once.
+//! * [`lower`]: the moves become `mov`s between registers and `[rsp + d]`, the saves and
+//!   reloads are inserted, and each return point's frame-table entry (frame size, live slots)
+//!   is computed from the liveness: a slot is listed only where a Scheme value in it is live.
+//!
+//! The allocation rule of the collector ("no live value only in a register at an
+//! allocation") holds by construction: an allocation's slow path calls the collector, so
+//! everything live across it is saved to a slot or lives in one.
+//!
+//! **Not yet done:** virtual registers are not operands of arithmetic or comparisons
+//! (instruction selection still loads them into scratch registers first), so a value in a
+//! register costs one `mov` where a slot cost one load; the frame size is still the bound
+//! computed before the body is emitted, not the number of slots the allocation used.
+
+pub mod liveness;
+pub mod lower;
+pub mod regalloc;
+
+use iced_x86::{Formatter, Instruction, IntelFormatter, OpKind, Register};
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+
+/// A virtual register: a Scheme variable or temporary of one procedure.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, PartialOrd, Ord)]
+pub struct VReg(pub u32);
+
+impl fmt::Display for VReg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}", self.0)
+    }
+}
+
+/// What the allocator must know about a virtual register: the frame of its clause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct VRegInfo {
+    /// The frame's size in slots.
+    pub frame_size: u32,
+    /// The first slot the allocator may hand out (below: stack parameters, `apply`'s slots).
+    pub first_slot: u32,
+    /// A stack parameter is its slot, where the caller stored it.
+    pub fixed_slot: Option<u32>,
+}
+
+/// The one instruction with a virtual register operand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    /// `mov dst, src`: defines `dst`.
+    Def { dst: VReg, src: Register },
+    /// `mov dst, src`: uses `src`.
+    Use { dst: Register, src: VReg },
+}
+
+/// What instruction selection records besides its instructions (which it emits into one
+/// iced-x86 `CodeAssembler`, so that labels keep working): the virtual registers, the
+/// instructions that are really [`Move`]s (indices into the assembler's list, each holding a
+/// placeholder), the calls that preserve `rbx rbp r12 r13` (runtime services and the
+/// collector's stubs; any other call is a Scheme call), and the procedures' ranges.
+#[derive(Default, Debug)]
+pub struct Recorder {
+    pub vregs: Vec<VRegInfo>,
+    pub moves: HashMap<usize, Move>,
+    pub preserving_calls: HashSet<usize>,
+    pub procedures: Vec<Range<usize>>,
+}
+
+impl Recorder {
+    pub fn vreg(&mut self, info: VRegInfo) -> VReg {
+        self.vregs.push(info);
+        VReg(self.vregs.len() as u32 - 1)
+    }
+}
+
+/// One instruction of a procedure, as liveness and the allocator see it.
+#[derive(Clone, Copy, Debug)]
+pub enum Inst<'a> {
+    /// An instruction over physical operands only.
+    Fixed(&'a Instruction),
+    Move(Move),
+}
+
+/// A procedure's instructions: `code[start..end]` of the whole image's list.
+#[derive(Clone, Copy)]
+pub struct Procedure<'a> {
+    pub code: &'a [Instruction],
+    pub range: &'a Range<usize>,
+    pub recorder: &'a Recorder,
+}
+
+impl<'a> Procedure<'a> {
+    pub fn len(&self) -> usize {
+        self.range.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.range.is_empty()
+    }
+
+    /// The `i`th instruction of the procedure.
+    pub fn inst(&self, i: usize) -> Inst<'a> {
+        let at = self.range.start + i;
+        match self.recorder.moves.get(&at) {
+            Some(&m) => Inst::Move(m),
+            None => Inst::Fixed(&self.code[at]),
+        }
+    }
+
+    /// The label bound to the `i`th instruction (iced-x86 keeps a label's id as the `ip` of
+    /// its instruction until encoding; unlabelled instructions have 0).
+    pub fn label(&self, i: usize) -> Option<u64> {
+        let ip = self.code[self.range.start + i].ip();
+        (ip != 0).then_some(ip)
+    }
+
+    /// Whether the `i`th instruction is a call that preserves the allocator's registers.
+    pub fn preserving_call(&self, i: usize) -> bool {
+        self.recorder
+            .preserving_calls
+            .contains(&(self.range.start + i))
+    }
+}
+
+/// The text form: one instruction a line, labels as `L<id>:`, branch targets as `L<id>`.
+impl fmt::Display for Procedure<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut formatter = IntelFormatter::new();
+        for i in 0..self.len() {
+            if let Some(id) = self.label(i) {
+                writeln!(f, "L{id}:")?;
+            }
+            match self.inst(i) {
+                Inst::Move(Move::Def { dst, src }) => writeln!(f, "    mov {dst}, {}", reg(src))?,
+                Inst::Move(Move::Use { dst, src }) => writeln!(f, "    mov {}, {src}", reg(dst))?,
+                Inst::Fixed(ins)
+                    if ins.op_count() == 1 && ins.op0_kind() == OpKind::NearBranch64 =>
+                {
+                    let mnemonic = format!("{:?}", ins.mnemonic()).to_lowercase();
+                    writeln!(f, "    {mnemonic} L{}", ins.near_branch_target())?
+                }
+                Inst::Fixed(ins) => {
+                    let mut text = String::new();
+                    formatter.format(ins, &mut text);
+                    writeln!(f, "    {text}")?
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// How control leaves an instruction (iced-x86's own classification needs a feature this
+/// crate does not build).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    /// To the next instruction.
+    Next,
+    /// A call: to the next instruction when it returns.
+    Call,
+    /// A conditional jump: to the next instruction or the target.
+    Branch,
+    /// An unconditional jump to a label.
+    Jump,
+    /// Out of the procedure: `ret`, `ud2`, an indirect jump.
+    Exit,
+}
+
+pub fn flow(ins: &Instruction) -> Flow {
+    use iced_x86::Mnemonic::*;
+    let direct = ins.op_count() == 1 && ins.op0_kind() == OpKind::NearBranch64;
+    match ins.mnemonic() {
+        Call => Flow::Call,
+        Jmp if direct => Flow::Jump,
+        Jmp | Ret | Ud2 | Int3 => Flow::Exit,
+        Ja | Jae | Jb | Jbe | Je | Jne | Jg | Jge | Jl | Jle | Jo | Jno | Js | Jns | Jp | Jnp => {
+            Flow::Branch
+        }
+        _ => Flow::Next,
+    }
+}
+
+fn reg(r: Register) -> String {
+    format!("{r:?}").to_lowercase()
+}
