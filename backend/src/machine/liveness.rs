@@ -179,7 +179,9 @@ mod tests {
                 .iter()
                 .map(|k| live.locals.vregs[k].to_string())
                 .collect();
-            out.push_str(&format!("{line:<28}; {}\n", names.join(" ")));
+            let line = format!("{line:<28}; {}", names.join(" "));
+            out.push_str(line.trim_end());
+            out.push('\n');
             i += 1;
         }
         expected.assert_eq(&out);
@@ -243,24 +245,24 @@ mod tests {
                 a.jmp(back).unwrap();
             },
             expect_test::expect![[r#"
-                mov v0, rdx             ; v0
-                mov v1, rcx             ; v0 v1
-                mov rax, v0             ; v1
-                test al,7               ; v1
-                jne L1                  ; v1
-            L2:
-                mov v2, rax             ; v1 v2
-                cmp rax,6               ; v1 v2
-                je L3                   ; v1 v2
-                mov rax, v2             ; 
-                jmp L4                  ; 
-            L3:
-                mov rax, v1             ; 
-            L4:
-                ret                     ; 
-            L1:
-                call qword ptr [rax+8]  ; v1
-                jmp L2                  ; v1
+                    mov v0, rdx             ; v0
+                    mov v1, rcx             ; v0 v1
+                    mov rax, v0             ; v1
+                    test al,7               ; v1
+                    jne L1                  ; v1
+                L2:
+                    mov v2, rax             ; v1 v2
+                    cmp rax,6               ; v1 v2
+                    je L3                   ; v1 v2
+                    mov rax, v2             ;
+                    jmp L4                  ;
+                L3:
+                    mov rax, v1             ;
+                L4:
+                    ret                     ;
+                L1:
+                    call qword ptr [rax+8]  ; v1
+                    jmp L2                  ; v1
             "#]],
         );
     }
@@ -282,14 +284,14 @@ mod tests {
                 use_(a, r, rax, f);
             },
             expect_test::expect![[r#"
-                mov v0, rdi             ; v0
-                cmp rsi,1               ; v0
-                jne L1                  ; v0
-                jmp L2                  ; v0
-            L2:
-                mov rdi, v0             ; 
-                jmp qword ptr [rdi+6]   ; 
-                mov rax, v0             ; 
+                    mov v0, rdi             ; v0
+                    cmp rsi,1               ; v0
+                    jne L1                  ; v0
+                    jmp L2                  ; v0
+                L2:
+                    mov rdi, v0             ;
+                    jmp qword ptr [rdi+6]   ;
+                    mov rax, v0             ;
             "#]],
         );
     }
