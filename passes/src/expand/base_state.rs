@@ -79,6 +79,7 @@ impl BaseState {
             handles,
             base_scopes,
             phase_marks: _,
+            last_use_site: _,
         } = Expander::new(&mut no_files, None)?;
         Ok(BaseState {
             bindings,
@@ -128,6 +129,7 @@ impl BaseState {
             handles: state.handles,
             base_scopes: state.base_scopes,
             phase_marks: Vec::new(),
+            last_use_site: None,
         }
     }
 }

@@ -152,6 +152,10 @@ impl Expander<'_> {
         let mut items = Vec::new();
         let mut defined: HashSet<(Symbol, ScopeSet)> = HashSet::new();
         let mut seen_expression = false;
+        // The use-site scopes of the macro uses expanded here ([`Expander::apply_macro`]) are
+        // removed from the identifiers the body defines, so a macro can define a name its user
+        // gave it for the whole body.
+        let mut use_sites: HashSet<Scope> = HashSet::new();
         while let Some((mut stx, chain, splice)) = work.pop_front() {
             self.restore_chain(chain);
             loop {
@@ -165,6 +169,7 @@ impl Expander<'_> {
                 match head {
                     Some((id, Binding::Macro(transformer))) => {
                         stx = self.apply_macro(&transformer, &id, &stx)?;
+                        use_sites.extend(self.last_use_site.take());
                     }
                     Some((
                         keyword,
@@ -181,7 +186,7 @@ impl Expander<'_> {
                         }
                         if form == CoreForm::Define {
                             let (id, rhs) = self.parse_define(&keyword, &stx)?;
-                            let id = id.without(&splice);
+                            let id = defined_identifier(&id, &splice, &use_sites);
                             self.check_new_definition(&id, &mut defined)?;
                             let target = match kind {
                                 BodyKind::Internal => Target::Var(self.bind_variable(&id)),
@@ -209,7 +214,8 @@ impl Expander<'_> {
                                     "(define-syntax keyword transformer)",
                                 ));
                             };
-                            let (id, spec) = (id.without(&splice), spec.clone());
+                            let id = defined_identifier(id, &splice, &use_sites);
+                            let spec = spec.clone();
                             self.check_new_definition(&id, &mut defined)?;
                             let transformer = self.eval_transformer(&spec)?;
                             let binding = self.bindings.add(Binding::Macro(Rc::new(transformer)));
@@ -489,4 +495,12 @@ impl Expander<'_> {
             _ => Err(self.bad_form(stx, keyword, "(identifier-syntax template)")),
         }
     }
+}
+
+/// The identifier a body's definition binds: `id` without the scopes of the splicing
+/// `let-syntax` forms around it and without the use-site scopes of the body's macro uses.
+fn defined_identifier(id: &Ident, splice: &[Scope], use_sites: &HashSet<Scope>) -> Ident {
+    let mut remove: Vec<Scope> = id.scopes.iter().filter(|s| use_sites.contains(s)).collect();
+    remove.extend_from_slice(splice);
+    id.without(&remove)
 }

@@ -61,6 +61,8 @@ pub struct Expander<'l> {
     pub handles: Handles,
     /// The base library's scopes: identifiers with them refer to its bindings.
     pub base_scopes: ScopeSet,
+    /// The use-site scope the last macro use got, if it got one ([`Expander::apply_macro`]).
+    pub last_use_site: Option<Scope>,
     /// While expanding expand-time code: the number of bindings when it started (innermost
     /// last); a variable bound before that belongs to the program and cannot be used.
     pub phase_marks: Vec<usize>,
@@ -97,6 +99,7 @@ impl<'l> Expander<'l> {
             handles: Handles::default(),
             base_scopes: ScopeSet::default(),
             phase_marks: Vec::new(),
+            last_use_site: None,
         };
         let base = super::base::install(&mut expander)?;
         expander.standard = StandardLibraries::read(&base)?;
@@ -190,12 +193,28 @@ impl<'l> Expander<'l> {
 
     /// Applies macro `name` (bound to `transformer`) to the use `form`, entering the use in the
     /// chain. The caller restores `chain` after expanding the result.
+    ///
+    /// A use in the context the macro is defined in (its keyword has exactly the scopes of the
+    /// binding) gets a use-site scope on its input (Flatt 2016): there the macro's templates
+    /// carry the same scopes as the input, and without it an identifier the input binds and one
+    /// the macro introduces could both fit a reference (an ambiguity). The scope is left in
+    /// [`Expander::last_use_site`] for a body to remove from what the use defines.
     pub fn apply_macro(
         &mut self,
         transformer: &Transformer,
         name: &Ident,
         form: &Syntax,
     ) -> Result<Syntax, Diagnostic> {
+        self.last_use_site = None;
+        let with_use_site;
+        let form = if self.bindings.exact(name).is_some() {
+            let use_site = self.fresh_scope();
+            self.last_use_site = Some(use_site);
+            with_use_site = form.add_scope(use_site);
+            &with_use_site
+        } else {
+            form
+        };
         let span = form.span().or(name.span);
         if self.chain_depth >= MAX_MACRO_DEPTH {
             return Err(self.error(

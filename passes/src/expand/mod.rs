@@ -15,7 +15,7 @@
 //! through a [`PhaseRunner`] ([`phase`]); `syntax-case`, `syntax` and `quasisyntax` compile to
 //! Scheme over run-time syntax objects ([`syntax_case`]). Without a runner such a macro can be
 //! defined and its use is reported. Not yet: separate phases (every import is visible at every
-//! phase); use-site scopes.
+//! phase).
 //!
 //! A few base-library macros need more than `syntax-rules` (making names from names, telling
 //! R6RS from R7RS `define-record-type`): [`records`] does that part in Rust, as a

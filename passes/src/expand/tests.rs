@@ -380,6 +380,49 @@ fn my_or_temporary_does_not_capture_and_if_is_the_macro_writers() {
 }
 
 #[test]
+fn use_site_scope_tells_the_users_identifier_from_the_macros_in_its_own_context() {
+    // Flatt's example: `identity` is defined in the body it is used in, so its template's `x`
+    // and the user's `x` carry the same scopes but for the use's scopes. Without a use-site
+    // scope on the input, the `x` the macro's `let` binds (the user's) and the `x` its
+    // `lambda` binds both fit the reference: ambiguous. With it, the reference is the lambda's.
+    check(
+        "(define-syntax identity
+           (syntax-rules () ((_ misc-id) (lambda (x) (let ((misc-id 'other)) x)))))
+         (identity x)
+         (let () (define-syntax id2 (syntax-rules () ((_ v) (lambda (x) (let ((v 1)) x))))) (id2 x))
+         (letrec-syntax ((id3 (syntax-rules () ((_ v) (lambda (x) (let ((v 1)) x)))))) (id3 x))",
+        expect![[r#"
+            (program (begin (lambda (x.0) ((lambda (x.1) x.0) (quote other)))
+                       ((lambda () (lambda (x.2) ((lambda (x.3) x.2) (quote 1)))))
+                       (lambda (x.4) ((lambda (x.5) x.4) (quote 1)))))
+        "#]],
+    );
+}
+
+#[test]
+fn definitions_of_names_given_to_a_macro_are_the_users() {
+    // The use-site scope is removed from what the body defines: `def-x` defines the user's `y`
+    // for the whole body (referred to before and after the use, and in a second body), while
+    // the `x` it introduces is its own and does not capture the user's `x`.
+    check(
+        "(define-syntax def-x (syntax-rules () ((_ id e) (begin (define x 'macro) (define id e)))))
+         (define (before) y)
+         (define x 'user)
+         (def-x y x)
+         (list x y (before))
+         (let () (def-x z 1) (define (w) z) (w))",
+        expect![[r#"
+            (program (begin (set-global! program::before (lambda () (global program::y)))
+                       (set-global! program::x (quote user))
+                       (set-global! program::x.1 (quote macro))
+                       (set-global! program::y (global program::x))
+                       ((primitive list) (global program::x) (global program::y) ((global program::before)))
+                       ((lambda () (letrec* ([x.0 (quote macro)] [z.1 (quote 1)] [w.2 (lambda () z.1)]) (w.2))))))
+        "#]],
+    );
+}
+
+#[test]
 fn binding_introduced_by_one_macro_used_by_another() {
     // `count` is introduced by define-counter and used by the macro `get` it also defines; the
     // user's own `count` is a different variable.
