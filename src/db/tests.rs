@@ -185,3 +185,23 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     assert_ne!(program_third, program_first);
     assert_eq!(compiled(&third), vec![&program_third], "{third:?}");
 }
+
+#[test]
+fn the_base_library_is_lowered_once_for_every_program() {
+    let db = Database::default();
+    let first = Source::new(&db, "first.sps".into(), "(import (rnrs)) (exit 3)".into());
+    let second = Source::new(&db, "second.sps".into(), "(import (rnrs)) (exit 4)".into());
+    assert_eq!(exit_status(&db, first), 3);
+    assert_eq!(
+        compiled(&db.take_executed()).len(),
+        2,
+        "the base library and the program"
+    );
+    assert_eq!(exit_status(&db, second), 4);
+    let executed = db.take_executed();
+    assert_eq!(
+        compiled(&executed),
+        vec![&compile_unit_entry(&db, second, "program")],
+        "{executed:?}"
+    );
+}
