@@ -58,6 +58,8 @@ pub struct OverflowExit {
     exit: CodeLabel,
     resume: CodeLabel,
     frame_bytes: i32,
+    /// The clause, whose frame may shrink from `frame_bytes` ([`crate::machine::lower`]).
+    clause: u32,
     /// The clause's start, where the prologue begins again after a collection.
     restart: CodeLabel,
 }
@@ -89,6 +91,7 @@ impl Gen<'_> {
         let frame_bytes = self.frame.bytes();
         let exit = self.a.create_label();
         let mut resume = self.a.create_label();
+        self.frame_relative(self.clause);
         self.a.sub(rsp, frame_bytes)?;
         self.a.cmp(rsp, self.ctx_field(ctx::STACK_LIMIT))?;
         self.a.jb(exit)?;
@@ -97,6 +100,7 @@ impl Gen<'_> {
             exit,
             resume,
             frame_bytes,
+            clause: self.clause,
             restart: self.clause_start,
         });
         Ok(())
@@ -113,14 +117,17 @@ impl Gen<'_> {
             let record = 8 * (CONTINUATION_FREE as i32 + 2);
             self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
             self.a.sub(rax, rsp)?;
+            self.frame_relative(exit.clause);
             self.a.sub(rax, exit.frame_bytes - record)?;
             self.a.lea(r10, qword_ptr(r14 + rax))?;
             self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
             self.a.jbe(room)?;
+            self.frame_relative(exit.clause);
             self.a.add(rsp, exit.frame_bytes)?;
             self.a.lea(r11, ptr(exit.restart))?;
             self.a.jmp(self.collect_in_call)?;
             self.bind(&mut room)?;
+            self.frame_relative(exit.clause);
             self.a.mov(eax, exit.frame_bytes as u32)?;
             self.a.lea(r10, ptr(exit.resume))?;
             self.a.jmp(self.control.segment_overflow)?;
@@ -133,6 +140,7 @@ impl Gen<'_> {
         let ops = self.operands(args)?;
         self.load_procedure(ops[0])?;
         if cont == Cont::Tail {
+            self.frame_relative(self.clause);
             self.a.add(rsp, self.frame.bytes())?;
             self.a.jmp(self.control.capture)?;
         } else {

@@ -11,7 +11,7 @@ use super::control;
 use super::data::{Data, Value};
 use super::frame::Frame;
 use super::frame_table::{FrameSite, Site};
-use crate::machine::{Move, Recorder, VReg, VRegInfo};
+use crate::machine::{ClauseFrame, Move, Recorder, VReg, VRegInfo};
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::Arena;
 use ir::symbol::Symbol;
@@ -149,6 +149,8 @@ pub struct Gen<'t> {
     pub machine: Recorder,
     /// The current closure pointer.
     pub cp: VReg,
+    /// The clause being compiled (its frame, in `machine.clauses`).
+    pub clause: u32,
     /// The first of the four slots where `apply` gathers register arguments.
     pub apply_slots: usize,
     pub error_common: CodeLabel,
@@ -208,6 +210,7 @@ impl<'t> Gen<'t> {
             locs: HashMap::new(),
             machine: Recorder::default(),
             cp: VReg(0),
+            clause: 0,
             apply_slots: 0,
             error_common,
             out_of_memory,
@@ -247,11 +250,18 @@ impl<'t> Gen<'t> {
         qword_ptr(r15 + offset)
     }
 
+    /// Starts a clause whose fixed slots are laid out in `self.frame`.
+    pub fn start_clause(&mut self) {
+        self.clause = self.machine.clause(ClauseFrame {
+            bound: self.frame.size as u32,
+            first_slot: self.frame.first_free() as u32,
+        });
+    }
+
     /// A new virtual register of the current clause.
     pub fn vreg(&mut self) -> VReg {
         self.machine.vreg(VRegInfo {
-            frame_size: self.frame.size as u32,
-            first_slot: self.frame.first_free() as u32,
+            clause: self.clause,
             fixed_slot: None,
         })
     }
@@ -259,10 +269,18 @@ impl<'t> Gen<'t> {
     /// A virtual register that is the stack slot `slot` (a stack parameter).
     pub fn fixed_vreg(&mut self, slot: usize) -> VReg {
         self.machine.vreg(VRegInfo {
-            frame_size: self.frame.size as u32,
-            first_slot: self.frame.first_free() as u32,
+            clause: self.clause,
             fixed_slot: Some(slot as u32),
         })
+    }
+
+    /// Records that the instruction about to be emitted has an immediate or an `rsp`
+    /// displacement relative to the top of `clause`'s frame (computed from
+    /// [`super::frame::Frame::bytes`] or [`super::frame::Frame::disp`]), which the machine
+    /// level moves when it shrinks the frame.
+    pub fn frame_relative(&mut self, clause: u32) {
+        let at = self.a.instructions().len();
+        self.machine.frame_relative.insert(at, clause);
     }
 
     /// `mov dst, src` into a virtual register (a placeholder in the assembler until

@@ -271,8 +271,10 @@ impl Gen<'_> {
         // Ascending order is safe: each store lands at or above a slot already read.
         for j in 0..count.saturating_sub(ARG_REGS.len()) as i32 {
             self.a.mov(r10, qword_ptr(rsp + (-8 - 8 * j)))?;
+            self.frame_relative(self.clause);
             self.a.mov(qword_ptr(rsp + (top - 8 - 8 * j)), r10)?;
         }
+        self.frame_relative(self.clause);
         self.a.add(rsp, top)?;
         Ok(())
     }
@@ -289,11 +291,13 @@ impl Gen<'_> {
         self.a.xor(r11d, r11d)?;
         self.bind(&mut copy)?;
         self.a.mov(r10, qword_ptr(rsp + r11 * 8 - 16))?;
+        self.frame_relative(self.clause);
         self.a.mov(qword_ptr(rsp + r11 * 8 + (top - 8)), r10)?;
         self.a.dec(r11)?;
         self.a.dec(rax)?;
         self.a.jnz(copy)?;
         self.bind(&mut copied)?;
+        self.frame_relative(self.clause);
         self.a.add(rsp, top)?;
         Ok(())
     }
@@ -383,6 +387,7 @@ impl Gen<'_> {
         for (i, &op) in fixed.iter().enumerate() {
             self.load(Reg::R10, op)?;
             let at = if i < regs {
+                self.frame_relative(self.clause);
                 reg_area - 8 * i as i32
             } else {
                 -16 - 8 * (i - regs) as i32
@@ -408,6 +413,7 @@ impl Gen<'_> {
         self.a.neg(rax)?;
         self.a.cmp(esi, regs as i32)?;
         self.a.jae(in_memory)?;
+        self.frame_relative(self.clause);
         self.a.mov(qword_ptr(rsp + rax * 8 + reg_area), r10)?;
         self.a.jmp(stored)?;
         self.bind(&mut in_memory)?;
@@ -422,6 +428,7 @@ impl Gen<'_> {
         self.a.jmp(next)?;
         self.bind(&mut done)?;
         for (k, reg) in ARG_REGS.iter().enumerate() {
+            self.frame_relative(self.clause);
             self.a
                 .mov(reg.q(), qword_ptr(rsp + (reg_area - 8 * k as i32)))?;
         }

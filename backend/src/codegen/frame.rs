@@ -7,10 +7,12 @@
 //! ([`crate::machine::regalloc`]) hands out the rest to values. `size` is odd so that `rsp`
 //! is 16-byte aligned in the body, as runtime services need.
 //!
-//! `size` must be known before the body is emitted, so [`frame_bound`] computes an upper bound
-//! from the body: one slot per binder and per operand of a call, which is at least the
-//! number of values the clause has, so the allocation always fits (it reports an internal
-//! error otherwise rather than overwriting the caller's frame).
+//! The body is emitted for a bound on `size` that [`frame_bound`] computes from the body: one
+//! slot per binder and per operand of a call, which is at least the number of values the
+//! clause has, so the allocation always fits (it reports an internal error otherwise rather
+//! than overwriting the caller's frame). The frame then shrinks to the slots the allocation
+//! used: instructions relative to its top are marked ([`super::emit::Gen::frame_relative`])
+//! and moved by [`crate::machine::lower`].
 
 use super::CompileError;
 use ir::lang::explicit_tails::{Arena, ExprId, Visit};

@@ -36,12 +36,12 @@ impl FrameSite {
 pub enum Site {
     /// Known in full (the shared stubs).
     Fixed(FrameSite),
-    /// A call in a procedure, in a frame of `size` slots; which are live is known after
-    /// register allocation.
-    Call { size: u32 },
+    /// A call in a procedure, in the frame of `clause`; its size and which slots are live
+    /// are known after register allocation.
+    Call { clause: u32 },
     /// The same, once the return point is bound: the call is the instruction before `ret`
     /// (an index into the assembler's list).
-    Pending { size: u32, ret: usize },
+    Pending { clause: u32, ret: usize },
 }
 
 impl Gen<'_> {
@@ -57,7 +57,7 @@ impl Gen<'_> {
     /// line later, a slow path, whose frame is the one of the point it came from).
     pub fn current_site(&self) -> Site {
         Site::Call {
-            size: self.frame.size as u32,
+            clause: self.clause,
         }
     }
 
@@ -66,8 +66,8 @@ impl Gen<'_> {
         let mut point = self.a.create_label();
         self.bind(&mut point)?;
         let site = match site {
-            Site::Call { size } => Site::Pending {
-                size,
+            Site::Call { clause } => Site::Pending {
+                clause,
                 ret: self.a.instructions().len(),
             },
             site => site,

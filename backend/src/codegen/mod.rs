@@ -186,13 +186,13 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     for (point, site) in std::mem::take(&mut g.frame_sites) {
         let site = match site {
             Site::Fixed(site) => site,
-            Site::Pending { size, ret } => {
+            Site::Pending { clause, ret } => {
                 let Some(live) = lowered.live_slots.get(&(ret - 1)) else {
                     return Err(CompileError::new(
                         "internal error: a return point does not follow a call of a procedure",
                     ));
                 };
-                FrameSite::new(size, live)
+                FrameSite::new(lowered.frame_sizes[clause as usize], live)
             }
             Site::Call { .. } => {
                 return Err(CompileError::new("internal error: an unbound return point"));

@@ -63,14 +63,17 @@ impl Gen<'_> {
         self.locs.clear();
         // Stack parameters are the first slots, where the caller put them; `apply`'s four
         // slots follow.
-        for &x in &params[ARG_REGS.len().min(n)..] {
-            let slot = self.frame.fixed()?;
-            let v = self.fixed_vreg(slot);
-            self.locs.insert(x, Loc::VReg(v));
-        }
+        let stack_params: Vec<usize> = (0..on_stack)
+            .map(|_| self.frame.fixed())
+            .collect::<Result<_, _>>()?;
         self.apply_slots = self.frame.fixed()?;
         for _ in 1..4 {
             self.frame.fixed()?;
+        }
+        self.start_clause();
+        for (&x, slot) in params[ARG_REGS.len().min(n)..].iter().zip(stack_params) {
+            let v = self.fixed_vreg(slot);
+            self.locs.insert(x, Loc::VReg(v));
         }
         if rest.is_some() {
             self.rest_list(n)?;
@@ -109,6 +112,7 @@ impl Gen<'_> {
 
     /// Returns the value in `rax` to the caller.
     pub fn epilogue(&mut self) -> Result<(), CompileError> {
+        self.frame_relative(self.clause);
         self.a.add(rsp, self.frame.bytes())?;
         self.a.ret()?;
         Ok(())

@@ -51,7 +51,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         expect![[r#"
             cmp esi,1
             jne 000000000000075Bh
-            sub rsp,48h
+            sub rsp,28h
             cmp rsp,[r15+18h]
             jb 0000000000000761h
             mov rbx,rdx
@@ -61,7 +61,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             jne short 0000000000000658h
             add rax,r10
             jo 00000000000006E3h
-            add rsp,48h
+            add rsp,28h
             ret
             test al,7
             jne short 000000000000066Ah
@@ -130,14 +130,14 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             jmp short 00000000000007ADh
             mov rax,[r15+20h]
             sub rax,rsp
-            sub rax,8
+            sub rax,0FFFFFFFFFFFFFFE8h
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
             jbe short 0000000000000788h
-            add rsp,48h
+            add rsp,28h
             lea r11,[62Ch]
             jmp 0000000000000066h
-            mov eax,48h
+            mov eax,28h
             lea r10,[63Ah]
             jmp 0000000000000343h
             mov ecx,6
@@ -163,11 +163,11 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         expect![[r#"
             cmp esi,2
             jne short 0000000000000699h
-            sub rsp,58h
+            sub rsp,28h
             cmp rsp,[r15+18h]
             jb short 000000000000069Fh
             mov rbx,rdx
-            mov [rsp+30h],rcx
+            mov [rsp],rcx
             mov rdi,rbx
             mov eax,edi
             and eax,7
@@ -178,7 +178,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             test eax,0Dh
             mov rdx,rax
             mov esi,1
-            mov rdi,[rsp+30h]
+            mov rdi,[rsp]
             mov eax,edi
             and eax,7
             cmp eax,2
@@ -188,24 +188,24 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jle short 0000000000000692h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
-            mov [rsp+r11*8+50h],r10
+            mov [rsp+r11*8+20h],r10
             dec r11
             dec rax
             jne short 0000000000000680h
-            add rsp,58h
+            add rsp,28h
             jmp qword ptr [rdi+6]
             shl rsi,3
             jmp short 00000000000006FBh
             mov rax,[r15+20h]
             sub rax,rsp
-            sub rax,18h
+            sub rax,0FFFFFFFFFFFFFFE8h
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
             jbe short 00000000000006C6h
-            add rsp,58h
+            add rsp,28h
             lea r11,[628h]
             jmp 0000000000000066h
-            mov eax,58h
+            mov eax,28h
             lea r10,[632h]
             jmp 0000000000000343h
             mov rcx,rdi
@@ -453,8 +453,8 @@ fn the_frame_table_lists_the_slots_allocated_at_each_call() {
         .collect();
     expect![[r#"
         1 []
-        15 [4, 5]
-        15 []
+        7 [4, 5]
+        7 []
     "#]]
     .assert_eq(&table.concat());
 }

@@ -210,8 +210,7 @@ mod tests {
     }
 
     const INFO: VRegInfo = VRegInfo {
-        frame_size: 9,
-        first_slot: 4,
+        clause: 0,
         fixed_slot: None,
     };
 

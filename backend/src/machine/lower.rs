@@ -1,8 +1,11 @@
 //! From allocated machine code to instructions iced-x86 encodes: each procedure is allocated
-//! ([`super::regalloc`]), its moves become `mov`s between registers and frame slots
-//! (`[rsp + 8 (size - 1 - slot)]`), values in registers are saved around calls of services
-//! and the collector and reloaded after them, and the live slots at every call are recorded
-//! for the frame table.
+//! ([`super::regalloc`]), each clause's frame shrinks to the slots the allocation used (odd,
+//! at least the fixed ones), its moves become `mov`s between registers and frame slots
+//! (`[rsp + 8 (size - 1 - slot)]`), the instructions instruction selection emitted relative to
+//! the top of the bound frame (`sub rsp, 8S`, the epilogue, `apply`'s slots, stack arguments
+//! of tail calls...) are moved by the difference, values in registers are saved around calls
+//! of services and the collector and reloaded after them, and the live slots at every call
+//! are recorded for the frame table.
 //!
 //! Labels are kept as iced-x86 keeps them before encoding, as the `ip` of their instruction:
 //! an instruction that becomes several passes its label to the first, one that disappears
@@ -10,7 +13,7 @@
 
 use super::regalloc::{self, Allocation, Home};
 use super::{Inst, Move, Procedure, Recorder};
-use iced_x86::{Code, Instruction, MemoryOperand, Register};
+use iced_x86::{Code, Instruction, MemoryOperand, OpKind, Register};
 use std::collections::HashMap;
 
 /// The lowered code of a whole image.
@@ -19,6 +22,8 @@ pub struct Lowered {
     /// For each call in a procedure (by its index in the code given to [`lower`]): the slots
     /// holding Scheme values live after it.
     pub live_slots: HashMap<usize, Vec<u32>>,
+    /// Each clause's frame size in slots.
+    pub frame_sizes: Vec<u32>,
 }
 
 /// Lowers `code`, whose procedures and moves `recorder` describes; code outside procedures
@@ -26,6 +31,7 @@ pub struct Lowered {
 pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, String> {
     let mut out = Out::default();
     let mut live_slots = HashMap::new();
+    let mut sizes: Vec<u32> = recorder.clauses.iter().map(|c| c.first_slot | 1).collect();
     let mut procedures = recorder.procedures.clone();
     procedures.sort_by_key(|r| r.start);
     let mut at = 0;
@@ -42,7 +48,14 @@ pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, Strin
         if cfg!(debug_assertions) {
             regalloc::check(&p, &allocation)?;
         }
-        procedure(&p, &allocation, &mut out, &mut live_slots)?;
+        for (k, home) in allocation.homes.iter().enumerate() {
+            if let Some(slot) = home.slot {
+                let v = allocation.liveness.locals.vregs[k];
+                let size = &mut sizes[recorder.vregs[v.0 as usize].clause as usize];
+                *size = (*size).max((slot + 1) | 1);
+            }
+        }
+        procedure(&p, &allocation, &sizes, &mut out, &mut live_slots)?;
         at = range.end;
     }
     for ins in &code[at..] {
@@ -52,12 +65,14 @@ pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, Strin
     Ok(Lowered {
         code: out.code,
         live_slots,
+        frame_sizes: sizes,
     })
 }
 
 fn procedure(
     p: &Procedure,
     a: &Allocation,
+    sizes: &[u32],
     out: &mut Out,
     live_slots: &mut HashMap<usize, Vec<u32>>,
 ) -> Result<(), String> {
@@ -65,7 +80,7 @@ fn procedure(
     let home = |v| a.homes[locals.index[&v]];
     let disp = |v: super::VReg, slot: u32| {
         let info = p.recorder.vregs[v.0 as usize];
-        8 * (info.frame_size as i64 - 1 - slot as i64)
+        8 * (sizes[info.clause as usize] as i64 - 1 - slot as i64)
     };
     let mut reloads: Vec<Instruction> = Vec::new();
     for i in 0..p.len() {
@@ -105,7 +120,14 @@ fn procedure(
                     slots.sort_unstable();
                     live_slots.insert(p.range.start + i, slots);
                 }
-                out.copy_unlabelled(ins);
+                match p.recorder.frame_relative.get(&(p.range.start + i)) {
+                    Some(&clause) => {
+                        let bound = p.recorder.clauses[clause as usize].bound;
+                        let shrink = 8 * (bound as i64 - sizes[clause as usize] as i64);
+                        out.copy_unlabelled(&moved_down(ins, shrink)?);
+                    }
+                    None => out.copy_unlabelled(ins),
+                }
             }
         }
     }
@@ -113,6 +135,39 @@ fn procedure(
         out.push(reload);
     }
     Ok(())
+}
+
+/// `ins` with its `rsp` displacement or its immediate (whichever it has) less `by`: an
+/// instruction relative to the top of a frame that shrank by `by` bytes.
+fn moved_down(ins: &Instruction, by: i64) -> Result<Instruction, String> {
+    let mut ins = *ins;
+    let memory = (0..ins.op_count()).any(|k| ins.op_kind(k) == OpKind::Memory);
+    if memory && ins.memory_base() == Register::RSP {
+        let disp = ins.memory_displacement64() as i64 - by;
+        if disp < 0 {
+            return Err(format!("internal error: {ins} moved above its frame"));
+        }
+        ins.set_memory_displacement64(disp as u64);
+        ins.set_memory_displ_size(1);
+        return Ok(ins);
+    }
+    for k in 0..ins.op_count() {
+        let fits = match ins.op_kind(k) {
+            OpKind::Immediate8to64 => |v: i64| i8::try_from(v).is_ok(),
+            OpKind::Immediate32 | OpKind::Immediate32to64 => |v: i64| i32::try_from(v).is_ok(),
+            _ => continue,
+        };
+        let value = ins.immediate(k) as i64 - by;
+        if !fits(value) {
+            return Err(format!("internal error: {ins} cannot move down by {by}"));
+        }
+        ins.try_set_immediate_i64(k, value)
+            .map_err(|e| e.to_string())?;
+        return Ok(ins);
+    }
+    Err(format!(
+        "internal error: {ins} has nothing relative to the frame"
+    ))
 }
 
 fn mov_rr(dst: Register, src: Register) -> Result<Instruction, String> {

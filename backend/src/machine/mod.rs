@@ -28,8 +28,7 @@
 //!
 //! **Not yet done:** virtual registers are not operands of arithmetic or comparisons
 //! (instruction selection still loads them into scratch registers first), so a value in a
-//! register costs one `mov` where a slot cost one load; the frame size is still the bound
-//! computed before the body is emitted, not the number of slots the allocation used.
+//! register costs one `mov` where a slot cost one load.
 
 pub mod liveness;
 pub mod lower;
@@ -50,15 +49,22 @@ impl fmt::Display for VReg {
     }
 }
 
-/// What the allocator must know about a virtual register: the frame of its clause.
+/// What the allocator must know about a virtual register.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct VRegInfo {
-    /// The frame's size in slots.
-    pub frame_size: u32,
-    /// The first slot the allocator may hand out (below: stack parameters, `apply`'s slots).
-    pub first_slot: u32,
+    /// The clause whose frame it belongs to (an index into [`Recorder::clauses`]).
+    pub clause: u32,
     /// A stack parameter is its slot, where the caller stored it.
     pub fixed_slot: Option<u32>,
+}
+
+/// A clause's frame as instruction selection laid it out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClauseFrame {
+    /// The size in slots the code was emitted for: an upper bound.
+    pub bound: u32,
+    /// The first slot the allocator may hand out (below: stack parameters, `apply`'s slots).
+    pub first_slot: u32,
 }
 
 /// The one instruction with a virtual register operand.
@@ -74,16 +80,26 @@ pub enum Move {
 /// iced-x86 `CodeAssembler`, so that labels keep working): the virtual registers, the
 /// instructions that are really [`Move`]s (indices into the assembler's list, each holding a
 /// placeholder), the calls that preserve `rbx rbp r12 r13` (runtime services and the
-/// collector's stubs; any other call is a Scheme call), and the procedures' ranges.
+/// collector's stubs; any other call is a Scheme call), the procedures' ranges, the clauses'
+/// frames and the instructions whose immediate or `rsp` displacement is relative to the top
+/// of their clause's frame (the frame shrinks from its bound to what the allocation used,
+/// so those shrink with it).
 #[derive(Default, Debug)]
 pub struct Recorder {
     pub vregs: Vec<VRegInfo>,
     pub moves: HashMap<usize, Move>,
     pub preserving_calls: HashSet<usize>,
     pub procedures: Vec<Range<usize>>,
+    pub clauses: Vec<ClauseFrame>,
+    pub frame_relative: HashMap<usize, u32>,
 }
 
 impl Recorder {
+    pub fn clause(&mut self, frame: ClauseFrame) -> u32 {
+        self.clauses.push(frame);
+        self.clauses.len() as u32 - 1
+    }
+
     pub fn vreg(&mut self, info: VRegInfo) -> VReg {
         self.vregs.push(info);
         VReg(self.vregs.len() as u32 - 1)

@@ -74,6 +74,7 @@ pub fn allocate(p: &Procedure) -> Result<Allocation, String> {
     let liveness = analyze(p);
     let n = liveness.locals.vregs.len();
     let info = |k: usize| -> VRegInfo { p.recorder.vregs[liveness.locals.vregs[k].0 as usize] };
+    let frame = |k: usize| p.recorder.clauses[info(k).clause as usize];
     let crossings = crossings(p, &liveness);
     let mut interferes = vec![BitSet::new(n); n];
     for i in 0..p.len() {
@@ -103,10 +104,11 @@ pub fn allocate(p: &Procedure) -> Result<Allocation, String> {
             continue;
         }
         let taken: Vec<u32> = interferes[k].iter().filter_map(|u| homes[u].slot).collect();
-        let Some(slot) = (info.first_slot..info.frame_size).find(|s| !taken.contains(s)) else {
+        let frame = frame(k);
+        let Some(slot) = (frame.first_slot..frame.bound).find(|s| !taken.contains(s)) else {
             return Err(format!(
                 "internal error: a frame of {} slots overflowed",
-                info.frame_size
+                frame.bound
             ));
         };
         homes[k].slot = Some(slot);
@@ -131,7 +133,7 @@ pub fn check(p: &Procedure, a: &Allocation) -> Result<(), String> {
                 }
                 if let Some(slot) = home.slot {
                     let info = p.recorder.vregs[live.locals.vregs[u].0 as usize];
-                    if slot >= info.frame_size {
+                    if slot >= p.recorder.clauses[info.clause as usize].bound {
                         return Err(format!("{} is in slot {slot}, past its frame", name(u)));
                     }
                 }
