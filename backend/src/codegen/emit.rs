@@ -152,7 +152,7 @@ pub struct Gen<'t> {
     /// The clause being compiled (its frame, in `machine.clauses`).
     pub clause: u32,
     /// The first of the four slots where `apply` gathers register arguments.
-    pub apply_slots: usize,
+    pub apply_slots: Option<usize>,
     pub error_common: CodeLabel,
     pub out_of_memory: CodeLabel,
     /// The shared stubs that call the `collect` service: from a procedure's body, and from a
@@ -211,7 +211,7 @@ impl<'t> Gen<'t> {
             machine: Recorder::default(),
             cp: VReg(0),
             clause: 0,
-            apply_slots: 0,
+            apply_slots: None,
             error_common,
             out_of_memory,
             collect,

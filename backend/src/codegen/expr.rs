@@ -383,7 +383,12 @@ impl Gen<'_> {
             self.load_procedure(ops[0])?;
         }
         let regs = ARG_REGS.len();
-        let reg_area = self.frame.disp(self.apply_slots);
+        let Some(apply_slots) = self.apply_slots else {
+            return Err(CompileError::new(
+                "internal error: apply in a clause without apply's slots",
+            ));
+        };
+        let reg_area = self.frame.disp(apply_slots);
         for (i, &op) in fixed.iter().enumerate() {
             self.load(Reg::R10, op)?;
             let at = if i < regs {

@@ -3,7 +3,8 @@
 //! A clause's frame is `size` slots below its return address; slot `i` is at
 //! `[rsp_at_entry - 8 * (i + 1)]`, i.e. `[rsp + 8 * (size - 1 - i)]` once the prologue has
 //! lowered `rsp`. The first slots are the incoming stack arguments, where the caller left them,
-//! then the four slots where `apply` gathers register arguments; the register allocator
+//! then the four slots where `apply` gathers register arguments (in clauses that call it);
+//! the register allocator
 //! ([`crate::machine::regalloc`]) hands out the rest to values. `size` is odd so that `rsp`
 //! is 16-byte aligned in the body, as runtime services need.
 //!
@@ -15,7 +16,7 @@
 //! and moved by [`crate::machine::lower`].
 
 use super::CompileError;
-use ir::lang::explicit_tails::{Arena, ExprId, Visit};
+use ir::lang::explicit_tails::{Arena, Expr, ExprId, Visit};
 use ir::var::Var;
 
 /// The fixed slots of one clause's frame.
@@ -64,22 +65,31 @@ impl Frame {
     }
 }
 
-/// An upper bound on the slots `body` needs besides parameters and [`FIXED_SLOTS`].
-pub fn frame_bound(arena: &Arena, body: ExprId) -> usize {
-    let mut counter = Counter(0);
-    counter.expr(arena, body);
-    counter.0
+/// What a clause's body needs of its frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Needs {
+    /// An upper bound on the slots besides parameters and [`FIXED_SLOTS`].
+    pub slots: usize,
+    /// Whether it calls `apply`, which needs four slots of its own.
+    pub apply: bool,
 }
 
-struct Counter(usize);
+pub fn frame_bound(arena: &Arena, body: ExprId) -> Needs {
+    let mut counter = Needs::default();
+    counter.expr(arena, body);
+    counter
+}
 
-impl Visit for Counter {
+impl Visit for Needs {
     fn binder_var(&mut self, _: &Arena, _: Var) {
-        self.0 += 1;
+        self.slots += 1;
     }
 
     fn expr_call(&mut self, arena: &Arena, f: ExprId, args: &[ExprId]) {
-        self.0 += 1 + args.len();
+        self.slots += 1 + args.len();
+        if matches!(arena[f], Expr::Primitive { name } if name.as_str() == "apply") {
+            self.apply = true;
+        }
         self.expr(arena, f);
         for &a in args {
             self.expr(arena, a);

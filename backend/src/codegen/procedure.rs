@@ -58,7 +58,8 @@ impl Gen<'_> {
         let n = params.len();
         let on_stack = n.saturating_sub(ARG_REGS.len());
         let in_regs = n - on_stack;
-        let needed = n + FIXED_SLOTS + usize::from(rest.is_some()) + frame_bound(self.arena, body);
+        let needs = frame_bound(self.arena, body);
+        let needed = n + FIXED_SLOTS + usize::from(rest.is_some()) + needs.slots;
         self.frame = Frame::new(needed);
         self.locs.clear();
         // Stack parameters are the first slots, where the caller put them; `apply`'s four
@@ -66,9 +67,12 @@ impl Gen<'_> {
         let stack_params: Vec<usize> = (0..on_stack)
             .map(|_| self.frame.fixed())
             .collect::<Result<_, _>>()?;
-        self.apply_slots = self.frame.fixed()?;
-        for _ in 1..4 {
-            self.frame.fixed()?;
+        self.apply_slots = None;
+        if needs.apply {
+            self.apply_slots = Some(self.frame.fixed()?);
+            for _ in 1..4 {
+                self.frame.fixed()?;
+            }
         }
         self.start_clause();
         for (&x, slot) in params[ARG_REGS.len().min(n)..].iter().zip(stack_params) {

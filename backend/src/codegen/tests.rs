@@ -51,7 +51,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         expect![[r#"
             cmp esi,1
             jne 000000000000075Bh
-            sub rsp,28h
+            sub rsp,8
             cmp rsp,[r15+18h]
             jb 0000000000000761h
             mov rbx,rdx
@@ -61,7 +61,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             jne short 0000000000000658h
             add rax,r10
             jo 00000000000006E3h
-            add rsp,28h
+            add rsp,8
             ret
             test al,7
             jne short 000000000000066Ah
@@ -130,14 +130,14 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             jmp short 00000000000007ADh
             mov rax,[r15+20h]
             sub rax,rsp
-            sub rax,0FFFFFFFFFFFFFFE8h
+            sub rax,0FFFFFFFFFFFFFFC8h
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
             jbe short 0000000000000788h
-            add rsp,28h
+            add rsp,8
             lea r11,[62Ch]
             jmp 0000000000000066h
-            mov eax,28h
+            mov eax,8
             lea r10,[63Ah]
             jmp 0000000000000343h
             mov ecx,6
@@ -163,7 +163,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         expect![[r#"
             cmp esi,2
             jne short 0000000000000699h
-            sub rsp,28h
+            sub rsp,8
             cmp rsp,[r15+18h]
             jb short 000000000000069Fh
             mov rbx,rdx
@@ -188,24 +188,24 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jle short 0000000000000692h
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
-            mov [rsp+r11*8+20h],r10
+            mov [rsp+r11*8],r10
             dec r11
             dec rax
             jne short 0000000000000680h
-            add rsp,28h
+            add rsp,8
             jmp qword ptr [rdi+6]
             shl rsi,3
             jmp short 00000000000006FBh
             mov rax,[r15+20h]
             sub rax,rsp
-            sub rax,0FFFFFFFFFFFFFFE8h
+            sub rax,0FFFFFFFFFFFFFFC8h
             lea r10,[r14+rax]
             cmp r10,[r15+10h]
             jbe short 00000000000006C6h
-            add rsp,28h
+            add rsp,8
             lea r11,[628h]
             jmp 0000000000000066h
-            mov eax,28h
+            mov eax,8
             lea r10,[632h]
             jmp 0000000000000343h
             mov rcx,rdi
@@ -443,9 +443,10 @@ fn every_call_of_every_test_program_has_a_frame_table_entry() {
 
 #[test]
 fn the_frame_table_lists_the_slots_allocated_at_each_call() {
-    // (f x (g y)): at the call of g, only f and x are live (in slots 4 and 5, after the
-    // apply slots 0-3): g and y have been loaded for the call, and the closure pointer is
-    // never used; at the call of f, nothing is (its value is discarded, then 0 returned).
+    // (f x (g y)): at the call of g, only f and x are live (in slots 0 and 1; the clause
+    // has no apply slots, and the frame shrinks to 3 slots): g and y have been loaded for
+    // the call, and the closure pointer is never used; at the call of f, nothing is (its
+    // value is discarded, then 0 returned).
     let image = image_of("(program (lambda (f g x y) (begin (f x (g y)) (quote 0))))");
     let table: Vec<String> = frame_table(&image)
         .into_iter()
@@ -453,8 +454,8 @@ fn the_frame_table_lists_the_slots_allocated_at_each_call() {
         .collect();
     expect![[r#"
         1 []
-        7 [4, 5]
-        7 []
+        3 [0, 1]
+        3 []
     "#]]
     .assert_eq(&table.concat());
 }

@@ -148,100 +148,66 @@ pub fn analyze(p: &Procedure) -> Liveness {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Recorder, VRegInfo};
+    use super::super::testing::Builder;
     use super::*;
     use iced_x86::code_asm::*;
 
-    /// Builds a procedure from assembler code whose `mov r, r` placeholders at `moves` are
-    /// the given moves, and prints each instruction with the registers live out of it.
-    fn check(build: impl FnOnce(&mut CodeAssembler, &mut Recorder), expected: expect_test::Expect) {
-        let mut a = CodeAssembler::new(64).unwrap();
-        let mut recorder = Recorder::default();
-        build(&mut a, &mut recorder);
-        let code = a.take_instructions();
-        let range = 0..code.len();
-        let p = Procedure {
-            code: &code,
-            range: &range,
-            recorder: &recorder,
-        };
-        let live = analyze(&p);
-        let text = p.to_string();
-        let mut out = String::new();
-        let mut i = 0;
-        for line in text.lines() {
-            if line.ends_with(':') {
-                out.push_str(line);
+    /// Prints the procedure `build` writes, each instruction with the values live out of it.
+    fn check(build: impl FnOnce(&mut Builder), expected: expect_test::Expect) {
+        let mut b = Builder::new();
+        build(&mut b);
+        let out = b.procedure(|p| {
+            let live = analyze(p);
+            let mut out = String::new();
+            let mut i = 0;
+            for line in p.to_string().lines() {
+                if line.ends_with(':') {
+                    out.push_str(line);
+                    out.push('\n');
+                    continue;
+                }
+                let names: Vec<String> = live.live_out[i]
+                    .iter()
+                    .map(|k| live.locals.vregs[k].to_string())
+                    .collect();
+                let line = format!("{line:<28}; {}", names.join(" "));
+                out.push_str(line.trim_end());
                 out.push('\n');
-                continue;
+                i += 1;
             }
-            let names: Vec<String> = live.live_out[i]
-                .iter()
-                .map(|k| live.locals.vregs[k].to_string())
-                .collect();
-            let line = format!("{line:<28}; {}", names.join(" "));
-            out.push_str(line.trim_end());
-            out.push('\n');
-            i += 1;
-        }
+            out
+        });
         expected.assert_eq(&out);
     }
-
-    fn def(a: &mut CodeAssembler, r: &mut Recorder, v: VReg, src: AsmRegister64) {
-        r.moves.insert(
-            a.instructions().len(),
-            Move::Def {
-                dst: v,
-                src: src.into(),
-            },
-        );
-        a.mov(src, src).unwrap();
-    }
-
-    fn use_(a: &mut CodeAssembler, r: &mut Recorder, dst: AsmRegister64, v: VReg) {
-        r.moves.insert(
-            a.instructions().len(),
-            Move::Use {
-                dst: dst.into(),
-                src: v,
-            },
-        );
-        a.mov(dst, dst).unwrap();
-    }
-
-    const INFO: VRegInfo = VRegInfo {
-        clause: 0,
-        fixed_slot: None,
-    };
 
     #[test]
     fn values_are_live_from_definition_to_last_use_along_both_arms_and_slow_paths() {
         check(
-            |a, r| {
-                let (x, y, t) = (r.vreg(INFO), r.vreg(INFO), r.vreg(INFO));
-                let mut slow = a.create_label();
-                let mut back = a.create_label();
-                let mut other = a.create_label();
-                let mut end = a.create_label();
-                def(a, r, x, rdx);
-                def(a, r, y, rcx);
-                use_(a, r, rax, x);
-                a.test(al, 7).unwrap();
-                a.jnz(slow).unwrap();
-                a.set_label(&mut back).unwrap();
-                def(a, r, t, rax);
-                a.cmp(rax, 6).unwrap();
-                a.je(other).unwrap();
-                use_(a, r, rax, t);
-                a.jmp(end).unwrap();
-                a.set_label(&mut other).unwrap();
-                use_(a, r, rax, y);
-                a.set_label(&mut end).unwrap();
-                a.ret().unwrap();
+            |b| {
+                let (x, y, t) = (b.vreg(), b.vreg(), b.vreg());
+                let mut slow = b.a.create_label();
+                let mut back = b.a.create_label();
+                let mut other = b.a.create_label();
+                let mut end = b.a.create_label();
+                b.def(x, rdx);
+                b.def(y, rcx);
+                b.use_(rax, x);
+                b.a.test(al, 7).unwrap();
+                b.a.jnz(slow).unwrap();
+                b.a.set_label(&mut back).unwrap();
+                b.def(t, rax);
+                b.a.cmp(rax, 6).unwrap();
+                b.a.je(other).unwrap();
+                b.use_(rax, t);
+                b.a.jmp(end).unwrap();
+                b.a.set_label(&mut other).unwrap();
+                b.use_(rax, y);
+                b.a.set_label(&mut end).unwrap();
+                b.a.ret().unwrap();
                 // The slow path: a service call, then back to the fast path.
-                a.set_label(&mut slow).unwrap();
-                a.call(qword_ptr(rax + 8)).unwrap();
-                a.jmp(back).unwrap();
+                b.a.set_label(&mut slow).unwrap();
+                b.a.call(qword_ptr(rax + 8)).unwrap();
+                b.a.jmp(back).unwrap();
             },
             expect_test::expect![[r#"
                     mov v0, rdx             ; v0
@@ -269,18 +235,18 @@ mod tests {
     #[test]
     fn nothing_is_live_after_a_tail_call_or_an_exit_to_a_stub() {
         check(
-            |a, r| {
-                let f = r.vreg(INFO);
-                let stub = a.create_label();
-                let mut done = a.create_label();
-                def(a, r, f, rdi);
-                a.cmp(rsi, 1).unwrap();
-                a.jne(stub).unwrap();
-                a.jmp(done).unwrap();
-                a.set_label(&mut done).unwrap();
-                use_(a, r, rdi, f);
-                a.jmp(qword_ptr(rdi + 6)).unwrap();
-                use_(a, r, rax, f);
+            |b| {
+                let f = b.vreg();
+                let stub = b.a.create_label();
+                let mut done = b.a.create_label();
+                b.def(f, rdi);
+                b.a.cmp(rsi, 1).unwrap();
+                b.a.jne(stub).unwrap();
+                b.a.jmp(done).unwrap();
+                b.a.set_label(&mut done).unwrap();
+                b.use_(rdi, f);
+                b.a.jmp(qword_ptr(rdi + 6)).unwrap();
+                b.use_(rax, f);
             },
             expect_test::expect![[r#"
                     mov v0, rdi             ; v0

@@ -33,6 +33,8 @@
 pub mod liveness;
 pub mod lower;
 pub mod regalloc;
+#[cfg(test)]
+mod testing;
 
 use iced_x86::{Formatter, Instruction, IntelFormatter, OpKind, Register};
 use std::collections::{HashMap, HashSet};
