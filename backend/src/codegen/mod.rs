@@ -1,9 +1,11 @@
 //! Code generation: from the last tree language ([`ir::lang::explicit_tails`]) to an [`Image`].
 //!
-//! The backend works directly on the tree: each procedure's code is emitted clause by clause
-//! with iced-x86's `CodeAssembler`, every variable and temporary in a frame slot
-//! ([`frame`]), the static data built alongside ([`data`]). ARCHITECTURE.md ("Values and
-//! calls") describes the value representation and the calling convention this follows.
+//! The backend works directly on the tree: each procedure's code is selected clause by clause
+//! into iced-x86's `CodeAssembler`, every variable and temporary in a virtual register, the
+//! static data built alongside ([`data`]); then [`crate::machine`] allocates registers and
+//! frame slots (frame layout: [`frame`]) and lowers the moves, and [`encode`] assembles.
+//! ARCHITECTURE.md ("Values and calls") describes the value representation and the calling
+//! convention this follows.
 //!
 //! * [`emit`]: registers and the small instruction sequences everything uses (loading
 //!   operands, type checks, allocation, error exits, service calls).

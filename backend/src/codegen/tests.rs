@@ -226,7 +226,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
 
 /// Every `[rsp + d]` access inside a clause must fall inside the clause's frame (below the
 /// return address) and be word-aligned; the frame size is read from the prologue's
-/// `sub rsp, 8S`. This checks the slot allocation without trusting `Frame`.
+/// `sub rsp, 8S`. This checks the slot allocation without trusting `Frame` or the allocator.
 fn check_frames(image: &Image) -> Result<usize, String> {
     let mut checked = 0;
     for symbol in image
