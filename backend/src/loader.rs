@@ -40,6 +40,7 @@ pub static HOST_SERVICES: Services = Services {
     expand: runtime::services::no_expander,
     env: crate::args::host_env,
     collect: runtime::gc::heap::collect_service,
+    stack_chunk: runtime::gc::chunks::chunk_service,
 };
 
 /// Why an image could not be mapped.

@@ -17,8 +17,8 @@ pub struct Context {
     /// The low end of the stack segment: prologues compare `rsp` with it, and below it move the
     /// frames into the continuation chain (`crate::continuation`).
     pub stack_limit: u64,
-    /// The top of the Scheme stack (16-byte aligned); the word below it holds the underflow
-    /// return point.
+    /// The top of the running stack (16-byte aligned; below `segment_top` when captures have
+    /// sealed frames above it); the word below it holds the underflow return point.
     pub stack_top: u64,
     /// The host stack pointer at entry, restored when the program returns.
     pub saved_rsp: u64,
@@ -70,6 +70,19 @@ pub struct Context {
     pub gc_saved: [u64; 6],
     pub gc_resume: u64,
     pub gc_entry_rsp: u64,
+    /// The top of the segment (fixed): `stack_top` moves down from it as captures seal frames
+    /// in place, and returns to it once the collector has evacuated them
+    /// (`crate::continuation`).
+    pub segment_top: u64,
+    /// The lowest `stack_top` a capture may leave (below it, captures copy instead of sealing).
+    pub seal_floor: u64,
+    /// Non-zero when no frame sealed above `stack_top` is still referenced (the collector
+    /// moved them into the heap): the stack may start again at `segment_top` once it is empty.
+    pub seals_evacuated: u64,
+    /// The stack chunks outside the heap (`crate::gc::chunks`): the list of their mappings,
+    /// and the unused mappings kept for reuse.
+    pub chunks: u64,
+    pub spare_chunks: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -89,10 +102,14 @@ pub const ERROR_EXIT: i32 = offset_of!(Context, error_exit) as i32;
 pub const WINDERS: i32 = offset_of!(Context, winders) as i32;
 pub const GLOBALS_START: i32 = offset_of!(Context, globals_start) as i32;
 pub const GLOBALS_END: i32 = offset_of!(Context, globals_end) as i32;
+pub const GC_FAILED: i32 = offset_of!(Context, gc_failed) as i32;
 pub const GC_REQUEST: i32 = offset_of!(Context, gc_request) as i32;
 pub const GC_SAVED: i32 = offset_of!(Context, gc_saved) as i32;
 pub const GC_RESUME: i32 = offset_of!(Context, gc_resume) as i32;
 pub const GC_ENTRY_RSP: i32 = offset_of!(Context, gc_entry_rsp) as i32;
+pub const SEGMENT_TOP: i32 = offset_of!(Context, segment_top) as i32;
+pub const SEAL_FLOOR: i32 = offset_of!(Context, seal_floor) as i32;
+pub const SEALS_EVACUATED: i32 = offset_of!(Context, seals_evacuated) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

@@ -2,50 +2,63 @@
 //! in the presence of first-class continuations", PLDI 1990), as the generated code implements
 //! them (`backend::codegen::control`). This module holds the layouts and limits both sides use.
 //!
-//! **The stack.** Scheme code runs in one segment at the top of the Scheme stack mapping:
+//! **The stack.** Scheme code runs in a segment near the top of the Scheme stack mapping:
 //! `[stack_limit, stack_top)`, [`SEGMENT_SIZE`] bytes. The word at `stack_top - 8` always holds
 //! the address of the *underflow* return point; the frames of the running computation lie
-//! between `rsp` and it. Below the segment the mapping continues down to the floor, room for
-//! runtime services and for the arguments `apply` spreads.
+//! between `rsp` and it. Above `stack_top`, up to the fixed `segment_top`, lie frames *sealed*
+//! by captures; below the segment the mapping continues down to the floor, room for runtime
+//! services and for the arguments `apply` spreads.
 //!
 //! **Continuations.** The rest of the computation, beyond the frames on the stack, is the
-//! context's `cont_link`: a chain of continuation objects, each a run of frames (in a stack
-//! chunk) and the continuation to return to after them, `#f` at the end of the program.
+//! context's `cont_link`: a chain of continuation objects, each a run of frames and the
+//! continuation to return to after them, `#f` at the end of the program. A continuation's
+//! frames are either still where they ran, sealed in the stack mapping (`chunk` `#f`), or in
+//! a stack chunk in the heap.
 //!
-//! * *Capture* (`call/cc`) moves the frames on the stack into a new stack chunk, makes a
-//!   continuation of them linked to `cont_link`, makes that the new `cont_link`, and empties
-//!   the stack. Capture therefore costs the frames pushed since the last capture or
-//!   reinstatement — each frame is copied off the stack at most once per time it is put there,
-//!   so the cost is constant per frame pushed, not proportional to the depth of the stack.
-//! * *Overflow*: when a prologue finds the segment full, the frames above the new frame move
-//!   into a continuation exactly as for a capture, and the new frame moves to the top of the
-//!   empty segment. Deep recursion thus grows the chain in the heap, up to the total limit
+//! * *Capture* (`call/cc`) is O(1): the frames on the stack become a continuation *in place*
+//!   (linked to `cont_link`, which it becomes), and the stack starts again just below them,
+//!   `stack_top` moving down (Hieb–Dybvig–Bruggeman's segment split). Sealed frames are never
+//!   run or written again. When sealing would take `stack_top` below `seal_floor`, or when the
+//!   collector has evacuated every sealed frame (so the stack may move back to `segment_top`),
+//!   the capture copies the frames into a heap chunk instead, as an overflow does.
+//! * *Overflow*: when a prologue finds the segment full, the frames above the new frame are
+//!   copied into a continuation in a chunk outside the heap (`crate::gc::chunks`, marked and
+//!   swept rather than copied by collections), and the new frame moves to the top of the
+//!   emptied stack. Deep recursion thus grows the chain in the heap, up to the total limit
 //!   `stack_depth_limit` (bytes of frames in the chain), beyond which the prologue reports a
 //!   stack overflow through the common error path.
-//! * *Underflow*: returning from the bottom frame of the segment enters the underflow return
-//!   point, which copies the frames of `cont_link` back onto the stack (at their original
-//!   addresses), makes its link the new `cont_link`, and returns into the top frame, passing one
-//!   or many values on. With `cont_link` `#f` the program has ended.
+//! * *Underflow*: returning from the bottom frame of the stack enters the underflow return
+//!   point, which copies the frames of `cont_link` back onto the stack (just below
+//!   `stack_top`), makes its link the new `cont_link`, and returns into the top frame, passing
+//!   one or many values on. With `cont_link` `#f` the program has ended.
 //! * *Reinstatement* (calling a continuation) discards the stack and does the same copy.
 //!
-//! **For the collector.** Roots: the context's `cont_link` and `winders`. Continuations are
-//! closures; their chunks (`HEADER_STACK_CHUNK`) are walked with the frame table from the
-//! first word to the last (pieces of one chunk are cut at frame boundaries). The stack's walk
-//! ends at the underflow word. The generated code allocates in two places that are not
-//! collection points yet: `capture` (a chunk of up to [`SEGMENT_SIZE`] bytes and a
-//! continuation, while the frames being copied are still on the stack above `rsp` and, for
-//! `$call/cc`, the procedure to call is in the word below `rsp`; for an overflow, the
-//! prologue's registers are saved below the new frame) and `split_service`. Until they are,
-//! the collector must leave that much room below the heap limit.
+//! So each frame is copied once per return into it across a capture (Chez copies the same
+//! way), not also when it is captured.
+//!
+//! **For the collector.** Roots: the context's `cont_link` and `winders`. A continuation
+//! (`HEADER_CONTINUATION`) whose frames are sealed in the stack is *evacuated*: the collector
+//! copies its frames into a new stack chunk and points the continuation at it; one whose
+//! frames are in a chunk has `frames` moved with the chunk. Chunks (`HEADER_STACK_CHUNK`) are
+//! walked with the frame table from the first word to the last (pieces of one chunk are cut at
+//! frame boundaries). After a collection nothing sealed is referenced (`seals_evacuated`),
+//! so the next time the stack is empty (a reinstatement, an underflow with at most four
+//! values, a copying capture, an overflow), `stack_top` returns to `segment_top`. Sealed
+//! bytes count against the allocation area (a seal lowers `heap_limit` by them), so the
+//! collections come as often as if the frames had been copied into the heap. The stack's walk
+//! ends at the underflow word.
 //!
 //! Captured frames are never run in place, so a continuation can be reinstated any number of
 //! times. A capture of more than [`PIECE_SIZE`] bytes of frames is split at frame boundaries
 //! (found with the frame table, [`crate::gc::frames`]) into a chain of continuations sharing
-//! the chunk, each about [`PIECE_SIZE`] bytes ([`split_service`]): reinstating one, or
+//! the frames, each about [`PIECE_SIZE`] bytes ([`split_service`]): reinstating one, or
 //! underflowing into it, copies only that much back, however deep the captured stack was.
 
 /// The usable bytes of the stack segment Scheme code runs in.
 pub const SEGMENT_SIZE: u64 = 1 << 20;
+
+/// How far below `segment_top` captures may seal frames in place (`seal_floor`).
+pub const SEAL_REGION: u64 = 16 << 20;
 
 /// The size past which a captured run of frames is split into several continuations.
 pub const PIECE_SIZE: u64 = 16 << 10;
@@ -62,24 +75,30 @@ use crate::gc::frames::Table;
 use crate::object::field;
 use crate::value::*;
 
-/// A continuation is a closure whose code is the image's continuation entry (so calling it
-/// reinstates it) and whose free variables are, in order: the stack chunk holding its frames,
-/// where they start in the chunk's data (`offset`, a fixnum byte count), how many bytes
-/// (`size`, a fixnum, a multiple of 16), the continuation to return to after them (`link`, or
-/// `#f`), `depth` (`size` plus the link's `depth`, a fixnum) and the `dynamic-wind` entries
-/// in force when it was captured (`winders`). All are Scheme values.
+/// A continuation (`HEADER_CONTINUATION`) is laid out as a closure whose code is the image's
+/// continuation entry (so calling it reinstates it), followed by: the stack chunk holding its
+/// frames, or `#f` while they are sealed in the stack (`chunk`); the address of its first
+/// frame's return address (`frames`, raw, inside the chunk's data or the stack); how many bytes
+/// (`size`, a fixnum, a multiple of 16); the continuation to return to after them (`link`, or
+/// `#f`); `depth` (`size` plus the link's `depth`, a fixnum); and the `dynamic-wind` entries in
+/// force when it was captured (`winders`).
 pub const CONTINUATION_FREE: u64 = 6;
 
 /// Byte offsets from a tagged continuation (`TAG_CLOSURE`) to its fields.
 pub const CHUNK: i32 = CLOSURE_FREE;
-pub const OFFSET: i32 = CLOSURE_FREE + 8;
+pub const FRAMES: i32 = CLOSURE_FREE + 8;
 pub const SIZE: i32 = CLOSURE_FREE + 16;
 pub const LINK: i32 = CLOSURE_FREE + 24;
 pub const DEPTH: i32 = CLOSURE_FREE + 32;
 pub const WINDERS: i32 = CLOSURE_FREE + 40;
 
-/// The `split_continuation` service: cuts the frames of the continuation `k` (just captured,
-/// its chunk to itself, `offset` 0) at frame boundaries into pieces of at least
+/// The same fields as word indices from the object's first word (its header).
+pub const CHUNK_WORD: usize = 2;
+pub const FRAMES_WORD: usize = 3;
+pub const SIZE_WORD: usize = 4;
+
+/// The `split_continuation` service: cuts the frames of the continuation `k` (just captured:
+/// its frames sealed in the stack or alone in their chunk) at frame boundaries into pieces of at least
 /// [`PIECE_SIZE`] bytes (the last may be shorter), each a continuation sharing the chunk and
 /// linked to the next; `k` becomes the first piece, so its identity and depth stay. If a
 /// return address has no frame-table entry, `k` stays whole.
@@ -96,7 +115,7 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
         let link = field(k, LINK);
         let link_depth = if link == FALSE { 0 } else { field(link, DEPTH) };
         let chunk = field(k, CHUNK);
-        let frames = (chunk as i64 + OBJECT_DATA as i64) as *const u64;
+        let frames = field(k, FRAMES) as *const u64;
         let mut last = None;
         let mut frame_bytes = |offset: usize| {
             let frame = table.lookup_cached(*frames.add(offset / 8), &mut last)?;
@@ -130,10 +149,10 @@ pub unsafe extern "sysv64" fn split_service(ctx: *mut Context, k: u64) {
             }
             let record =
                 crate::object::allocate_reserved(ctx, 8 * (CONTINUATION_FREE as usize + 2));
-            *record = header(HEADER_CLOSURE, CONTINUATION_FREE);
+            *record = header(HEADER_CONTINUATION, CONTINUATION_FREE);
             *record.add(1) = field(k, CLOSURE_CODE);
             *record.add(2) = chunk;
-            *record.add(3) = fixnum(offset as i64);
+            *record.add(3) = frames as u64 + offset as u64;
             *record.add(4) = fixnum((size - offset) as i64);
             *record.add(5) = link;
             *record.add(6) = fixnum((size - offset) as i64) + link_depth;

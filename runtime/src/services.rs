@@ -68,6 +68,8 @@ pub struct Services {
         request: u64,
         in_call: u64,
     ) -> u64,
+    /// A stack chunk outside the heap for a segment overflow ([`crate::gc::chunks`]).
+    pub stack_chunk: unsafe extern "sysv64" fn(ctx: *mut Context, bytes: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -85,6 +87,7 @@ pub const LIST_TO_VECTOR_OFFSET: usize = offset_of!(Services, list_to_vector);
 pub const APPEND_OFFSET: usize = offset_of!(Services, append);
 pub const NUMBER_OFFSET: usize = offset_of!(Services, number);
 pub const SPLIT_CONTINUATION_OFFSET: usize = offset_of!(Services, split_continuation);
+pub const STACK_CHUNK_OFFSET: usize = offset_of!(Services, stack_chunk);
 pub const EXPAND_OFFSET: usize = offset_of!(Services, expand);
 pub const ENV_OFFSET: usize = offset_of!(Services, env);
 pub const COLLECT_OFFSET: usize = offset_of!(Services, collect);
@@ -108,6 +111,7 @@ pub static STANDALONE: Services = Services {
     expand: no_expander,
     env: crate::support::standalone_env,
     collect: crate::gc::heap::collect_service,
+    stack_chunk: crate::gc::chunks::chunk_service,
 };
 
 /// The `expand` service outside expansion: there is no expander to ask, so every question
@@ -163,7 +167,8 @@ mod tests {
         assert_eq!(SPLIT_CONTINUATION_OFFSET, 96);
         assert_eq!(EXPAND_OFFSET, 104);
         assert_eq!(COLLECT_OFFSET, 120);
-        assert_eq!(core::mem::size_of::<Services>(), 128);
+        assert_eq!(STACK_CHUNK_OFFSET, 128);
+        assert_eq!(core::mem::size_of::<Services>(), 136);
     }
 
     #[test]

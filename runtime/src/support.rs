@@ -34,6 +34,11 @@ pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
         (*ctx).stack_floor = stack as u64 + context::STACK_MARGIN as u64;
         (*ctx).stack_top = stack as u64 + context::STACK_SIZE as u64;
         (*ctx).stack_limit = (*ctx).stack_top - continuation::SEGMENT_SIZE;
+        (*ctx).segment_top = (*ctx).stack_top;
+        (*ctx).seal_floor = (*ctx).stack_top - continuation::SEAL_REGION;
+        (*ctx).seals_evacuated = 1;
+        (*ctx).chunks = 0;
+        (*ctx).spare_chunks = 0;
         (*ctx).cont_link = FALSE;
         (*ctx).winders = NULL;
         (*ctx).stack_depth_limit = fixnum(continuation::DEPTH_LIMIT as i64);

@@ -53,9 +53,13 @@ pub const HEADER_CLOSURE: u64 = 0x2f;
 /// A stack chunk: frames copied off the Scheme stack, `length` words of them. The words are not
 /// all Scheme values: the chunk is a sequence of frames, each a return address (raw code
 /// address) followed by the frame's slots, as on the stack; a collector walks it with the frame
-/// table, as it walks the stack (`runtime::continuation`). (Continuations themselves are
-/// closures whose free variables are all Scheme values.)
+/// table, as it walks the stack (`runtime::continuation`).
 pub const HEADER_STACK_CHUNK: u64 = 0x3f;
+/// A continuation: laid out as a closure (tag `010`, the code address, then `length` words),
+/// so calling one is an ordinary call. The words are those of `runtime::continuation`: all
+/// Scheme values but `frames`, a raw (8-aligned) address into the stack chunk or into the
+/// Scheme stack's segment, which the collector updates when it moves or evacuates the frames.
+pub const HEADER_CONTINUATION: u64 = 0x37;
 /// A flonum: one raw word after the header, the IEEE double's bits (length 1). No Scheme values.
 pub const HEADER_FLONUM: u64 = 0x57;
 /// A bignum: `length` raw words after the header, no Scheme values. The first is the sign (0 or

@@ -6,8 +6,8 @@
 //! The shared stubs run between Scheme frames, so they use only the registers that carry
 //! nothing at that point and keep the stack untouched above `rsp`. The copies are plain loops
 //! in generated code, not runtime services: a service would run its Rust frames on the stack
-//! being overwritten. The one service they call, `split_continuation`, runs before any copy
-//! onto the stack.
+//! being overwritten. The services they call, `split_continuation` and `stack_chunk`, run
+//! before any copy onto the stack.
 
 use super::CompileError;
 use super::emit::{Gen, Operand, Reg};
@@ -107,21 +107,19 @@ impl Gen<'_> {
     }
 
     /// Emits the pending prologue exits (after a procedure). The capture needs heap room for
-    /// the frames above the new frame and a continuation record; when the allocation area has
-    /// less, the frame is given back and the collector runs with the call's arguments saved
-    /// (`collect_in_call`), then the prologue starts again from the clause's start.
+    /// a continuation record (its frames go to a chunk outside the heap); when the allocation
+    /// area has less, the frame is given back and the collector runs with the call's
+    /// arguments saved (`collect_in_call`), then the prologue starts again from the clause's
+    /// start.
     pub fn flush_overflow_exits(&mut self) -> Result<(), CompileError> {
         for mut exit in std::mem::take(&mut self.overflow_exits) {
             self.bind(&mut exit.exit)?;
             let mut room = self.a.create_label();
             let record = 8 * (CONTINUATION_FREE as i32 + 2);
-            self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
-            self.a.sub(rax, rsp)?;
-            self.frame_relative(exit.clause);
-            self.a.sub(rax, exit.frame_bytes - record)?;
-            self.a.lea(r10, qword_ptr(r14 + rax))?;
+            self.a.lea(r10, qword_ptr(r14 + record))?;
             self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
             self.a.jbe(room)?;
+            self.a.mov(eax, record as u32)?;
             self.frame_relative(exit.clause);
             self.a.add(rsp, exit.frame_bytes)?;
             self.a.lea(r11, ptr(exit.restart))?;
@@ -310,23 +308,81 @@ impl Gen<'_> {
         self.a.add(rdi, 8)?;
         self.a.cmp(rdi, rax)?;
         self.a.jb(copy)?;
+        // (The stack stays where it is: the values were moved for this place.)
         self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
+        self.reinstate_here()?;
+        self.a.jmp(self.mv_return)?;
         self.bind(&mut reinstate)?;
         self.reinstate()?;
         self.a.jmp(self.mv_return)?;
         Ok(())
     }
 
-    /// `$call/cc`'s stub: moves the frames into a continuation, empties the stack and calls
-    /// the procedure with the continuation; its return goes to the underflow point.
+    /// `$call/cc`'s stub: makes the frames on the stack a continuation, empties the stack and
+    /// calls the procedure with the continuation; its return goes to the underflow point.
+    ///
+    /// Usually the frames are *sealed* where they are (no copy) and the stack starts again just
+    /// below them. They are copied into a heap chunk instead when sealing would pass
+    /// `seal_floor`, or when the collector has evacuated every sealed frame and the stack is
+    /// not at `segment_top`: then the copy empties the stack and lets it move back up.
     fn capture_stub(&mut self) -> Result<(), CompileError> {
         let mut capture = self.control.capture;
         self.bind(&mut capture)?;
         self.control.capture = capture;
-        // Room for the frames and the continuation record, or a collection first (with the
-        // procedure saved as a call's closure, no arguments) and a new try.
-        let mut room = self.a.create_label();
         let record = 8 * (CONTINUATION_FREE as i32 + 2);
+        let mut copy = self.a.create_label();
+        let mut seal = self.a.create_label();
+        let mut call = self.a.create_label();
+        self.a.lea(r10, qword_ptr(rsp - 8))?;
+        self.a.cmp(r10, self.ctx_field(ctx::SEAL_FLOOR))?;
+        self.a.jb(copy)?;
+        self.a.cmp(self.ctx_field(ctx::SEALS_EVACUATED), 0)?;
+        self.a.je(seal)?;
+        self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.cmp(rax, self.ctx_field(ctx::SEGMENT_TOP))?;
+        self.a.jne(copy)?;
+
+        // Seal: room for the continuation record, or a collection first (with the procedure
+        // saved as a call's closure, no arguments) and a new try.
+        self.bind(&mut seal)?;
+        let mut seal_room = self.a.create_label();
+        self.a.lea(r10, qword_ptr(r14 + record))?;
+        self.a.cmp(r10, self.ctx_field(ctx::HEAP_LIMIT))?;
+        self.a.jbe(seal_room)?;
+        self.a.mov(eax, record as u32)?;
+        self.a.xor(esi, esi)?;
+        self.a.lea(r11, ptr(capture))?;
+        self.a.jmp(self.collect_in_call)?;
+        self.bind(&mut seal_room)?;
+        // The procedure waits in the word between the sealed frames and the new stack.
+        self.a.mov(qword_ptr(rsp - 8), rdi)?;
+        self.a.mov(rcx, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rcx, 8)?;
+        self.a.sub(rcx, rsp)?;
+        self.depth_check()?;
+        self.a.mov(r11, r14)?;
+        self.a.add(r14, record)?;
+        self.fill_continuation(None, rsp, 0)?;
+        // The stack starts again below the sealed frames, which count as allocated.
+        self.a.lea(rax, qword_ptr(rsp - 8))?;
+        self.a.mov(self.ctx_field(ctx::STACK_TOP), rax)?;
+        self.a.sub(rax, k::SEGMENT_SIZE as i32)?;
+        self.a.mov(self.ctx_field(ctx::STACK_LIMIT), rax)?;
+        self.a.mov(self.ctx_field(ctx::SEALS_EVACUATED), 0)?;
+        // (Not while the heap's reserve is in use: that limit is the reserve's end.)
+        let mut counted = self.a.create_label();
+        self.a.cmp(self.ctx_field(ctx::GC_FAILED), 0)?;
+        self.a.jne(counted)?;
+        self.a.sub(self.ctx_field(ctx::HEAP_LIMIT), rcx)?;
+        self.bind(&mut counted)?;
+        self.a.mov(rax, self.ctx_field(ctx::CONT_LINK))?;
+        // `rsp` is at the return address, 8 mod 16; the procedure stays above the service.
+        self.split_if_long(24)?;
+        self.a.jmp(call)?;
+
+        // Copy: room for the frames and the record, or a collection first and a new try.
+        self.bind(&mut copy)?;
+        let mut room = self.a.create_label();
         self.a.mov(rax, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rax, rsp)?;
         self.a.add(rax, record)?;
@@ -340,12 +396,16 @@ impl Gen<'_> {
         // The procedure waits just below the return address, outside the frames moved.
         self.a.mov(qword_ptr(rsp - 8), rdi)?;
         self.a.mov(rsi, rsp)?;
-        self.capture()?;
-        // `rsp` is at the return address, 8 mod 16; the procedure stays above the service.
+        self.capture(false)?;
         self.split_if_long(24)?;
+        self.move_up_if_evacuated(rcx)?;
+
+        self.bind(&mut call)?;
         self.a.mov(rdi, qword_ptr(rsp - 8))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rsp, 8)?;
+        self.a.lea(r10, ptr(self.control.underflow))?;
+        self.a.mov(qword_ptr(rsp), r10)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(esi, 1)?;
         self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
@@ -372,10 +432,27 @@ impl Gen<'_> {
         self.a.sub(r11, rax)?;
         self.a.cmp(r11, self.ctx_field(ctx::STACK_LIMIT))?;
         self.a.jb(self.stack_overflow)?;
-        self.a.lea(rsi, qword_ptr(rsp + rax + SAVE_AREA))?;
-        self.capture()?;
+        // The chunk for the frames above the new frame, outside the heap.
+        self.a.mov(rsi, self.ctx_field(ctx::STACK_TOP))?;
+        self.a.sub(rsi, 8 + SAVE_AREA)?;
+        self.a.sub(rsi, rsp)?;
+        self.a.sub(rsi, rax)?;
+        self.a.mov(rdi, r15)?;
+        self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
+        self.a.sub(rsp, 8)?;
+        self.a.mov(rax, self.ctx_field(ctx::SERVICES))?;
+        self.a
+            .call(qword_ptr(rax + svc::STACK_CHUNK_OFFSET as i32))?;
+        self.a.add(rsp, 8)?;
+        self.a.test(rax, rax)?;
+        self.a.jz(self.out_of_memory)?;
+        self.a.mov(rdi, rax)?;
+        self.a.mov(rsi, qword_ptr(rsp + SAVE_FRAME_BYTES))?;
+        self.a.lea(rsi, qword_ptr(rsp + rsi + SAVE_AREA))?;
+        self.capture(true)?;
         // The frame is 0 mod 16 and the save area 8.
         self.split_if_long(8)?;
+        self.move_up_if_evacuated(rax)?;
         // Move the frame up, from the highest word down (the two places may overlap).
         let mut copy = self.a.create_label();
         self.a.mov(rcx, qword_ptr(rsp + SAVE_FRAME_BYTES))?;
@@ -399,54 +476,34 @@ impl Gen<'_> {
 
     /// Moves the frames from `rsi` (the top frame's return address) to the bottom of the stack
     /// into a new continuation linked to `cont_link`, which becomes `cont_link`; leaves it in
-    /// `rax`. Clobbers `rcx rsi rdi r10 r11 xmm0`; the stack is untouched.
-    fn capture(&mut self) -> Result<(), CompileError> {
-        let mut no_link = self.a.create_label();
+    /// `rax`. The frames go to a new chunk in the heap, or with `chunk_in_rdi` to the chunk
+    /// whose header `rdi` points at (`runtime::gc::chunks`). Clobbers `rcx rsi rdi r10 r11
+    /// xmm0`; the stack is untouched.
+    fn capture(&mut self, chunk_in_rdi: bool) -> Result<(), CompileError> {
         self.a.mov(rcx, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rcx, 8)?;
         self.a.sub(rcx, rsi)?;
-        // The depth of the new chain, checked against the limit.
-        self.a.mov(rax, rcx)?;
-        self.a.shl(rax, FIXNUM_SHIFT)?;
-        self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
-        self.a.cmp(r10, FALSE as i32)?;
-        self.a.je(no_link)?;
-        self.a.add(rax, qword_ptr(r10 + k::DEPTH))?;
-        self.bind(&mut no_link)?;
-        self.a.cmp(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
-        self.a.ja(self.control.too_deep)?;
+        self.depth_check()?;
         // The chunk (header and frames), then the continuation.
         let closure = 8 * (CONTINUATION_FREE as i32 + 2);
-        self.a.mov(rdi, r14)?;
-        self.a.lea(r14, qword_ptr(r14 + rcx + (8 + closure)))?;
+        if chunk_in_rdi {
+            self.a.mov(r11, r14)?;
+            self.a.add(r14, closure)?;
+        } else {
+            self.a.mov(rdi, r14)?;
+            self.a.lea(r14, qword_ptr(r14 + rcx + (8 + closure)))?;
+            self.a.lea(r11, qword_ptr(rdi + rcx + 8))?;
+        }
         self.a.cmp(r14, self.ctx_field(ctx::HEAP_LIMIT))?;
         self.a.ja(self.out_of_memory)?;
-        self.a.lea(r11, qword_ptr(rdi + rcx + 8))?;
-        // The continuation's words, from its untagged address.
-        let word = |field: i32| field + TAG_CLOSURE as i32;
-        self.a.mov(
-            qword_ptr(r11),
-            header(HEADER_CLOSURE, CONTINUATION_FREE) as i32,
-        )?;
-        self.a.mov(qword_ptr(r11 + word(k::LINK)), r10)?;
-        self.a.mov(qword_ptr(r11 + word(k::DEPTH)), rax)?;
-        self.a.mov(qword_ptr(r11 + word(k::OFFSET)), 0)?;
-        self.a.mov(rax, rcx)?;
-        self.a.shl(rax, FIXNUM_SHIFT)?;
-        self.a.mov(qword_ptr(r11 + word(k::SIZE)), rax)?;
-        self.a.lea(rax, qword_ptr(rdi + TAG_OBJECT as i32))?;
-        self.a.mov(qword_ptr(r11 + word(k::CHUNK)), rax)?;
-        self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
-        self.a.mov(qword_ptr(r11 + word(k::WINDERS)), rax)?;
-        self.a.lea(rax, ptr(self.control.entry))?;
-        self.a.mov(qword_ptr(r11 + word(CLOSURE_CODE)), rax)?;
-        // The chunk's header: its length in words.
-        self.a.mov(rax, rcx)?;
-        self.a.shl(rax, HEADER_SHIFT - 3)?;
-        self.a.or(rax, HEADER_STACK_CHUNK as i32)?;
-        self.a.mov(qword_ptr(rdi), rax)?;
-        self.a.lea(rax, qword_ptr(r11 + TAG_CLOSURE as i32))?;
-        self.a.mov(self.ctx_field(ctx::CONT_LINK), rax)?;
+        self.fill_continuation(Some(rdi), rdi, 8)?;
+        if !chunk_in_rdi {
+            // The chunk's header: its length in words.
+            self.a.mov(r10, rcx)?;
+            self.a.shl(r10, HEADER_SHIFT - 3)?;
+            self.a.or(r10, HEADER_STACK_CHUNK as i32)?;
+            self.a.mov(qword_ptr(rdi), r10)?;
+        }
         // Copy 16 bytes at a time, from the end (runs of frames are multiples of 16 bytes;
         // short copies are the common case, where `rep movs` starts slowly).
         let mut copy = self.a.create_label();
@@ -459,6 +516,78 @@ impl Gen<'_> {
         self.a.movups(xmmword_ptr(rdi + rcx + 8), xmm0)?;
         self.a.jnz(copy)?;
         self.bind(&mut done)?;
+        Ok(())
+    }
+
+    /// With the size of the frames being captured in `rcx` (bytes): the depth of the new chain
+    /// in `rax` (a fixnum), checked against the limit, and `cont_link` in `r10`.
+    fn depth_check(&mut self) -> Result<(), CompileError> {
+        let mut no_link = self.a.create_label();
+        self.a.mov(rax, rcx)?;
+        self.a.shl(rax, FIXNUM_SHIFT)?;
+        self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
+        self.a.cmp(r10, FALSE as i32)?;
+        self.a.je(no_link)?;
+        self.a.add(rax, qword_ptr(r10 + k::DEPTH))?;
+        self.bind(&mut no_link)?;
+        self.a.cmp(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
+        self.a.ja(self.control.too_deep)?;
+        Ok(())
+    }
+
+    /// Fills in the continuation record allocated at `r11` (untagged), after
+    /// [`Gen::depth_check`] (`rax` the depth, `r10` the link, `rcx` the size in bytes): its
+    /// frames at `frames + offset`, in the chunk at `chunk` (untagged) or, for `None`, sealed
+    /// in the stack. Makes it `cont_link` and leaves it in `rax`.
+    fn fill_continuation(
+        &mut self,
+        chunk: Option<AsmRegister64>,
+        frames: AsmRegister64,
+        offset: i32,
+    ) -> Result<(), CompileError> {
+        // The continuation's words, from its untagged address.
+        let word = |field: i32| field + TAG_CLOSURE as i32;
+        self.a.mov(
+            qword_ptr(r11),
+            header(HEADER_CONTINUATION, CONTINUATION_FREE) as i32,
+        )?;
+        self.a.mov(qword_ptr(r11 + word(k::LINK)), r10)?;
+        self.a.mov(qword_ptr(r11 + word(k::DEPTH)), rax)?;
+        self.a.lea(rax, qword_ptr(frames + offset))?;
+        self.a.mov(qword_ptr(r11 + word(k::FRAMES)), rax)?;
+        self.a.mov(rax, rcx)?;
+        self.a.shl(rax, FIXNUM_SHIFT)?;
+        self.a.mov(qword_ptr(r11 + word(k::SIZE)), rax)?;
+        match chunk {
+            Some(chunk) => {
+                self.a.lea(rax, qword_ptr(chunk + TAG_OBJECT as i32))?;
+                self.a.mov(qword_ptr(r11 + word(k::CHUNK)), rax)?;
+            }
+            None => self.a.mov(qword_ptr(r11 + word(k::CHUNK)), FALSE as i32)?,
+        }
+        self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
+        self.a.mov(qword_ptr(r11 + word(k::WINDERS)), rax)?;
+        self.a.lea(rax, ptr(self.control.entry))?;
+        self.a.mov(qword_ptr(r11 + word(CLOSURE_CODE)), rax)?;
+        self.a.lea(rax, qword_ptr(r11 + TAG_CLOSURE as i32))?;
+        self.a.mov(self.ctx_field(ctx::CONT_LINK), rax)?;
+        Ok(())
+    }
+
+    /// For a moment when the stack is empty: if the collector has evacuated every sealed frame
+    /// (`seals_evacuated`), the stack starts again at `segment_top` (with the underflow word
+    /// below it). Clobbers `r11` and `scratch`.
+    fn move_up_if_evacuated(&mut self, scratch: AsmRegister64) -> Result<(), CompileError> {
+        let mut stay = self.a.create_label();
+        self.a.cmp(self.ctx_field(ctx::SEALS_EVACUATED), 0)?;
+        self.a.je(stay)?;
+        self.a.mov(r11, self.ctx_field(ctx::SEGMENT_TOP))?;
+        self.a.mov(self.ctx_field(ctx::STACK_TOP), r11)?;
+        self.a.lea(scratch, ptr(self.control.underflow))?;
+        self.a.mov(qword_ptr(r11 - 8), scratch)?;
+        self.a.sub(r11, k::SEGMENT_SIZE as i32)?;
+        self.a.mov(self.ctx_field(ctx::STACK_LIMIT), r11)?;
+        self.bind(&mut stay)?;
         Ok(())
     }
 
@@ -489,8 +618,15 @@ impl Gen<'_> {
 
     /// Copies the frames of the continuation in `r10` onto the stack, ending just below the
     /// underflow word, makes its link `cont_link`, and points `rsp` at the top frame's return
-    /// address. Clobbers `rax rdi r10 r11 xmm0`; the stack's previous contents are discarded.
+    /// address. Clobbers `rax rdi r10 r11 xmm0`; the stack's previous contents are discarded
+    /// (and when nothing sealed is referenced any more, the stack moves back up first).
     fn reinstate(&mut self) -> Result<(), CompileError> {
+        self.move_up_if_evacuated(rax)?;
+        self.reinstate_here()
+    }
+
+    /// [`Gen::reinstate`] where the stack is now.
+    fn reinstate_here(&mut self) -> Result<(), CompileError> {
         let mut done = self.a.create_label();
         let mut copy = self.a.create_label();
         self.a.mov(r11, qword_ptr(r10 + k::LINK))?;
@@ -500,14 +636,12 @@ impl Gen<'_> {
         self.a.mov(rdi, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rdi, 8)?;
         self.a.sub(rdi, r11)?;
-        self.a.mov(rax, qword_ptr(r10 + k::OFFSET))?;
-        self.a.sar(rax, FIXNUM_SHIFT)?;
-        self.a.add(rax, qword_ptr(r10 + k::CHUNK))?;
+        self.a.mov(rax, qword_ptr(r10 + k::FRAMES))?;
         self.a.test(r11, r11)?;
         self.a.jz(done)?;
         self.bind(&mut copy)?;
         self.a.sub(r11, 16)?;
-        self.a.movups(xmm0, xmmword_ptr(rax + r11 + OBJECT_DATA))?;
+        self.a.movups(xmm0, xmmword_ptr(rax + r11))?;
         self.a.movups(xmmword_ptr(rdi + r11), xmm0)?;
         self.a.jnz(copy)?;
         self.bind(&mut done)?;

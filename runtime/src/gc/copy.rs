@@ -6,10 +6,13 @@
 //! constants) and immediates are left as they are. Heap objects are told apart while
 //! scanning by their first word: a header word has its low three bits set, a pair's car never
 //! does. A stack chunk (frames copied off the stack by a continuation capture) is scanned by
-//! walking its frames with the frame table, as the stack is.
+//! walking its frames with the frame table, as the stack is. A continuation whose frames are
+//! still sealed in the Scheme stack is *evacuated*: its frames are copied into a new stack
+//! chunk (`crate::continuation`).
 
 use super::frames::Table;
 use super::layout::{PAIR, layout};
+use crate::continuation::{CHUNK_WORD, FRAMES_WORD, SIZE_WORD};
 use crate::value::*;
 use core::ops::Range;
 
@@ -18,7 +21,11 @@ pub struct Copier {
     table: Option<Table>,
     from: Range<u64>,
     to: u64,
+    to_end: u64,
     free: *mut u64,
+    /// Whether a continuation's sealed frames had to stay in the stack (no room to evacuate
+    /// them: the new space can only be that full when the heap is nearly exhausted).
+    pub kept_sealed: bool,
     /// The first word of an object of unknown type, or a return address in a stack chunk with
     /// no frame-table entry, if one was met (a bug elsewhere).
     pub unknown: Option<u64>,
@@ -26,14 +33,16 @@ pub struct Copier {
 
 impl Copier {
     /// # Safety
-    /// `to` must have room for everything live in `from`. Stack chunks can only be scanned
-    /// with a `table`.
-    pub unsafe fn new(table: Option<Table>, from: Range<u64>, to: u64) -> Copier {
+    /// `to..to_end` must have room for everything live in `from`. Stack chunks and
+    /// continuations can only be scanned with a `table`.
+    pub unsafe fn new(table: Option<Table>, from: Range<u64>, to: Range<u64>) -> Copier {
         Copier {
             table,
             from,
-            to,
-            free: to as *mut u64,
+            to: to.start,
+            to_end: to.end,
+            free: to.start as *mut u64,
+            kept_sealed: false,
             unknown: None,
         }
     }
@@ -116,8 +125,12 @@ impl Copier {
                 } else {
                     PAIR
                 };
+                let old_chunk = *p.add(CHUNK_WORD);
                 for i in l.values {
                     self.forward_slot(p.add(i));
+                }
+                if l.continuation && !self.move_frames(p, old_chunk) {
+                    return;
                 }
                 if l.frames {
                     let (start, end) = (p.add(1), p.add(l.words));
@@ -133,6 +146,60 @@ impl Copier {
                 p = p.add(l.words);
             }
         }
+    }
+}
+
+impl Copier {
+    /// After a continuation `k` (untagged, in the new space) has had its values forwarded:
+    /// points its `frames` into its chunk's new place, or, when its frames are sealed in the
+    /// stack (`old_chunk` `#f`), copies them into a new chunk after the copied objects (which
+    /// the scan reaches later) or, without room, forwards their slots where they are. Returns
+    /// false (with `unknown` set) when the frames cannot be walked.
+    unsafe fn move_frames(&mut self, k: *mut u64, old_chunk: u64) -> bool {
+        unsafe {
+            let frames = *k.add(FRAMES_WORD);
+            if old_chunk != FALSE {
+                let new_chunk = *k.add(CHUNK_WORD);
+                *k.add(FRAMES_WORD) = frames.wrapping_add(new_chunk.wrapping_sub(old_chunk));
+                // A chunk outside the space is one of `chunks`': it stays, its frames are
+                // walked once.
+                let chunk = old_chunk - TAG_OBJECT;
+                if self.from.contains(&chunk) || !super::chunks::mark(chunk) {
+                    return true;
+                }
+                let words = (*(chunk as *const u64) >> HEADER_SHIFT) as usize;
+                let start = (chunk as *mut u64).add(1);
+                return self.walk_frames(start, start.add(words));
+            }
+            let words = (*k.add(SIZE_WORD) >> FIXNUM_SHIFT) as usize / 8;
+            if (self.free as u64) + 8 * (words as u64 + 1) <= self.to_end {
+                let chunk = self.free;
+                *chunk = header(HEADER_STACK_CHUNK, words as u64);
+                core::ptr::copy_nonoverlapping(frames as *const u64, chunk.add(1), words);
+                self.free = chunk.add(1 + words);
+                *k.add(CHUNK_WORD) = chunk as u64 + TAG_OBJECT;
+                *k.add(FRAMES_WORD) = chunk.add(1) as u64;
+                return true;
+            }
+            self.kept_sealed = true;
+            let start = frames as *mut u64;
+            self.walk_frames(start, start.add(words))
+        }
+    }
+
+    /// Forwards the live slots of the frames from `start` to `end` where they are; false
+    /// (with `unknown` set) when they cannot be walked.
+    unsafe fn walk_frames(&mut self, start: *mut u64, end: *mut u64) -> bool {
+        let walked = match self.table {
+            // SAFETY: the caller's frames.
+            Some(table) => unsafe { table.walk(start, end, |slot| self.forward_slot(slot)) },
+            None => Err(super::frames::UnknownReturn(start as u64)),
+        };
+        if let Err(unknown) = walked {
+            self.unknown = Some(unknown.0);
+            return false;
+        }
+        true
     }
 }
 
@@ -160,7 +227,8 @@ mod tests {
         from[8] = 0x0000_0062_0000_0061;
         let mut to = vec![0u64; 16];
         let to_base = to.as_mut_ptr() as u64;
-        let mut copier = unsafe { Copier::new(None, base..base + 8 * 16, to_base) };
+        let mut copier =
+            unsafe { Copier::new(None, base..base + 8 * 16, to_base..to_base + 8 * 16) };
         let mut root = pair(0);
         unsafe {
             copier.forward_slot(&mut root);

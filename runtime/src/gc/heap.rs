@@ -89,7 +89,7 @@ pub unsafe extern "sysv64" fn collect_service(
         let from = c.heap_base..c.heap_ptr;
         let to = c.other_space;
         let table = Table::of(ctx);
-        let mut copier = Copier::new(Some(table), from, to);
+        let mut copier = Copier::new(Some(table), from, to..to + c.space_size);
         // The frames on the stack end at the underflow word (`crate::continuation`).
         let end = (c.stack_top - 8) as *mut u64;
         if let Err(unknown) = table.walk(ret_slot, end, |slot| copier.forward_slot(slot)) {
@@ -117,7 +117,11 @@ pub unsafe extern "sysv64" fn collect_service(
         if let Some(first) = copier.unknown {
             fatal(ctx, "heap object of unknown type or frame", first);
         }
+        let chunks = super::chunks::sweep(ctx);
         let free = copier.free();
+        // Every sealed frame still referenced now lives in a chunk: the stack may move back
+        // up once it is empty (`crate::continuation`).
+        c.seals_evacuated = u64::from(!copier.kept_sealed);
         c.other_space = c.heap_base;
         c.heap_base = to;
         c.heap_ptr = free;
@@ -135,7 +139,7 @@ pub unsafe extern "sysv64" fn collect_service(
         }
         c.gc_failed = 0;
         let budget = match c.gc_stress {
-            0 => INITIAL_BUDGET.max(2 * live),
+            0 => INITIAL_BUDGET.max(2 * (live + chunks)),
             n => n - 1,
         };
         c.heap_limit = (free + request + budget).min(to + c.heap_max);

@@ -6,12 +6,16 @@ use core::ops::Range;
 
 /// An object's size in words (header included) and the words, counted from its first, that
 /// hold Scheme values; the others hold raw data (characters, bytes, a code address). A stack
-/// chunk's words after the header are frames, to walk with the frame table (`frames`).
+/// chunk's words after the header are frames, to walk with the frame table (`frames`). A
+/// continuation's `frames` word is a raw address the collector updates (`continuation`; its
+/// other words are those of a closure, and the raw address looks like a fixnum, so forwarding
+/// its `values` leaves it alone).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
     pub words: usize,
     pub values: Range<usize>,
     pub frames: bool,
+    pub continuation: bool,
 }
 
 /// The layout of the object whose header word is `header`, or `None` for an unknown type.
@@ -21,11 +25,13 @@ pub fn layout(header: u64) -> Option<Layout> {
         words: 1 + len,
         values: 1..1 + len,
         frames: false,
+        continuation: false,
     };
     let raw_bytes = |bytes: usize| Layout {
         words: 1 + bytes.div_ceil(8),
         values: 1..1,
         frames: false,
+        continuation: false,
     };
     Some(match header & HEADER_TYPE_MASK {
         // Vectors: elements. Symbols: the name. Boxes: the value. Ratnums: numerator and
@@ -37,15 +43,17 @@ pub fn layout(header: u64) -> Option<Layout> {
         HEADER_BYTEVECTOR => raw_bytes(len),
         HEADER_FLONUM | HEADER_BIGNUM => raw_bytes(8 * len),
         // The code address, then the free variables.
-        HEADER_CLOSURE => Layout {
+        HEADER_CLOSURE | HEADER_CONTINUATION => Layout {
             words: 2 + len,
             values: 2..2 + len,
             frames: false,
+            continuation: header & HEADER_TYPE_MASK == HEADER_CONTINUATION,
         },
         HEADER_STACK_CHUNK => Layout {
             words: 1 + len,
             values: 1..1,
             frames: true,
+            continuation: false,
         },
         _ => return None,
     })
@@ -56,6 +64,7 @@ pub const PAIR: Layout = Layout {
     words: 2,
     values: 0..2,
     frames: false,
+    continuation: false,
 };
 
 #[cfg(test)]
@@ -73,6 +82,8 @@ mod tests {
         assert_eq!(layout(header(HEADER_BIGNUM, 3)).unwrap().words, 4);
         assert_eq!(layout(header(HEADER_RATNUM, 2)).unwrap().values, 1..3);
         assert!(layout(header(HEADER_STACK_CHUNK, 6)).unwrap().frames);
+        assert!(layout(header(HEADER_CONTINUATION, 6)).unwrap().continuation);
+        assert_eq!(layout(header(HEADER_CONTINUATION, 6)).unwrap().words, 8);
         assert_eq!(layout(header(HEADER_FORWARD, 0)), None);
     }
 }
