@@ -83,6 +83,11 @@ pub struct Context {
     /// and the unused mappings kept for reuse.
     pub chunks: u64,
     pub spare_chunks: u64,
+    /// The bytes of new chunks allowed before the next collection (set by each collection).
+    pub chunk_allowance: u64,
+    /// The number of `call/cc` captures so far (`crate::gc::chunks` recycles a chunk without a
+    /// collection when none happened since it was made).
+    pub captures: u64,
 }
 
 pub const SERVICES: i32 = offset_of!(Context, services) as i32;
@@ -110,6 +115,7 @@ pub const GC_ENTRY_RSP: i32 = offset_of!(Context, gc_entry_rsp) as i32;
 pub const SEGMENT_TOP: i32 = offset_of!(Context, segment_top) as i32;
 pub const SEAL_FLOOR: i32 = offset_of!(Context, seal_floor) as i32;
 pub const SEALS_EVACUATED: i32 = offset_of!(Context, seals_evacuated) as i32;
+pub const CAPTURES: i32 = offset_of!(Context, captures) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

@@ -39,6 +39,8 @@ pub unsafe extern "sysv64" fn init_service(ctx: *mut Context) -> u64 {
         (*ctx).seals_evacuated = 1;
         (*ctx).chunks = 0;
         (*ctx).spare_chunks = 0;
+        (*ctx).chunk_allowance = crate::gc::heap::INITIAL_BUDGET;
+        (*ctx).captures = 0;
         (*ctx).cont_link = FALSE;
         (*ctx).winders = NULL;
         (*ctx).stack_depth_limit = fixnum(continuation::DEPTH_LIMIT as i64);

@@ -330,6 +330,9 @@ impl Gen<'_> {
         self.bind(&mut capture)?;
         self.control.capture = capture;
         let record = 8 * (CONTINUATION_FREE as i32 + 2);
+        // (Counted, for `runtime::gc::chunks`; a retry after a collection counts again, which
+        // only makes the chunks wait for a collection.)
+        self.a.inc(self.ctx_field(ctx::CAPTURES))?;
         let mut copy = self.a.create_label();
         let mut seal = self.a.create_label();
         let mut call = self.a.create_label();

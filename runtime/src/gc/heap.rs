@@ -139,10 +139,14 @@ pub unsafe extern "sysv64" fn collect_service(
         }
         c.gc_failed = 0;
         let budget = match c.gc_stress {
-            0 => INITIAL_BUDGET.max(2 * (live + chunks)),
+            0 => INITIAL_BUDGET.max(2 * live),
             n => n - 1,
         };
         c.heap_limit = (free + request + budget).min(to + c.heap_max);
+        c.chunk_allowance = match c.gc_stress {
+            0 => INITIAL_BUDGET.max(chunks),
+            n => n - 1,
+        };
         0
     }
 }
