@@ -50,57 +50,57 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne 000000000000075Bh
+            jne 00000000000009A4h
             sub rsp,8
             cmp rsp,[r15+18h]
-            jb 0000000000000761h
+            jb 00000000000009AAh
             mov rbx,rdx
             mov rax,rbx
             mov r10d,8
             test al,7
-            jne short 0000000000000658h
+            jne short 00000000000008A1h
             add rax,r10
-            jo 00000000000006E3h
+            jo 000000000000092Ch
             add rsp,8
             ret
             test al,7
-            jne short 000000000000066Ah
+            jne short 00000000000008B3h
             mov r11,rax
             sar r11,3
             cvtsi2sd xmm0,r11
-            jmp short 0000000000000682h
+            jmp short 00000000000008CBh
             mov r11d,eax
             and r11d,7
             cmp r11d,3
-            jne short 00000000000006E6h
+            jne short 000000000000092Fh
             cmp byte ptr [rax-3],57h
-            jne short 00000000000006E6h
+            jne short 000000000000092Fh
             movsd xmm0,[rax+5]
             test r10b,7
-            jne short 0000000000000696h
+            jne short 00000000000008DFh
             mov r11,r10
             sar r11,3
             cvtsi2sd xmm1,r11
-            jmp short 00000000000006B0h
+            jmp short 00000000000008F9h
             mov r11d,r10d
             and r11d,7
             cmp r11d,3
-            jne short 00000000000006E6h
+            jne short 000000000000092Fh
             cmp byte ptr [r10-3],57h
-            jne short 00000000000006E6h
+            jne short 000000000000092Fh
             movsd xmm1,[r10+5]
             addsd xmm0,xmm1
             lea r11,[r14+10h]
             cmp r11,[r15+10h]
-            ja short 00000000000006E6h
+            ja short 000000000000092Fh
             mov r11,r14
             add r14,10h
             mov rax,157h
             mov [r11],rax
             movsd [r11+8],xmm0
             lea rax,[r11+3]
-            jmp 0000000000000653h
-            jmp short 00000000000006E6h
+            jmp 000000000000089Ch
+            jmp short 000000000000092Fh
             sub rax,r10
             nop
             mov [r15+0D8h],rax
@@ -109,44 +109,42 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov rcx,r10
             mov rdi,r15
             mov esi,0
-            lea r8,[r15+9D3h]
+            lea r8,[r15+0A0Bh]
             mov [r15+8],r14
             mov rax,[r15]
             call qword ptr [rax+58h]
             mov r14,[r15+8]
             cmp rax,3Eh
-            jne short 0000000000000756h
+            jne short 000000000000099Fh
             mov qword ptr [r15+0D0h],6
             mov qword ptr [r15+0F8h],2
             mov rsi,[r15+0C8h]
             call 000000000000003Dh
             test eax,eax
-            jne short 0000000000000799h
+            jne short 00000000000009DAh
             mov rax,[r15+0D8h]
             mov r10,[r15+0E0h]
-            jmp short 00000000000006E7h
-            jmp 0000000000000653h
+            jmp short 0000000000000930h
+            jmp 000000000000089Ch
             shl rsi,3
-            jmp short 00000000000007ADh
-            mov rax,[r15+20h]
-            sub rax,rsp
-            sub rax,0FFFFFFFFFFFFFFC8h
-            lea r10,[r14+rax]
+            jmp short 00000000000009EEh
+            lea r10,[r14+40h]
             cmp r10,[r15+10h]
-            jbe short 0000000000000788h
+            jbe short 00000000000009C9h
+            mov eax,40h
             add rsp,8
-            lea r11,[62Ch]
+            lea r11,[875h]
             jmp 0000000000000066h
             mov eax,8
-            lea r10,[63Ah]
-            jmp 0000000000000343h
+            lea r10,[883h]
+            jmp 0000000000000504h
             mov ecx,6
             mov esi,6
             mov edx,6
             jmp 000000000000011Ch
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0A03h]
+            lea rdx,[r15+0A3Bh]
             jmp 000000000000011Ch
         "#]],
     );
@@ -162,17 +160,17 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 0000000000000699h
+            jne short 00000000000008E2h
             sub rsp,8
             cmp rsp,[r15+18h]
-            jb short 000000000000069Fh
+            jb short 00000000000008E8h
             mov rbx,rdx
             mov [rsp],rcx
             mov rdi,rbx
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne 00000000000006D7h
+            jne 0000000000000918h
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -182,32 +180,30 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 00000000000006E9h
+            jne short 000000000000092Ah
             lea rax,[rsi-4]
             test rax,rax
-            jle short 0000000000000692h
+            jle short 00000000000008DBh
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8],r10
             dec r11
             dec rax
-            jne short 0000000000000680h
+            jne short 00000000000008C9h
             add rsp,8
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 00000000000006FBh
-            mov rax,[r15+20h]
-            sub rax,rsp
-            sub rax,0FFFFFFFFFFFFFFC8h
-            lea r10,[r14+rax]
+            jmp short 000000000000093Ch
+            lea r10,[r14+40h]
             cmp r10,[r15+10h]
-            jbe short 00000000000006C6h
+            jbe short 0000000000000907h
+            mov eax,40h
             add rsp,8
-            lea r11,[628h]
+            lea r11,[871h]
             jmp 0000000000000066h
             mov eax,8
-            lea r10,[632h]
-            jmp 0000000000000343h
+            lea r10,[87Bh]
+            jmp 0000000000000504h
             mov rcx,rdi
             mov esi,4
             mov edx,6
@@ -218,7 +214,7 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             jmp 000000000000011Ch
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+9E3h]
+            lea rdx,[r15+0A1Bh]
             jmp 000000000000011Ch
         "#]],
     );
