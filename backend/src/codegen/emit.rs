@@ -280,20 +280,18 @@ impl<'t> Gen<'t> {
     /// level moves when it shrinks the frame.
     pub fn frame_relative(&mut self, clause: u32) {
         let at = self.a.instructions().len();
-        self.machine.frame_relative.insert(at, clause);
+        self.machine.frame_relative.insert(at, Some(clause));
     }
 
     /// `mov dst, src` into a virtual register (a placeholder in the assembler until
     /// [`crate::machine::lower`] knows where `dst` lives).
     pub fn def(&mut self, dst: VReg, src: Reg) -> Result<(), CompileError> {
         let at = self.a.instructions().len();
-        self.machine.moves.insert(
-            at,
-            Move::Def {
-                dst,
-                src: src.q().into(),
-            },
-        );
+        let m = Move::Def {
+            dst,
+            src: src.q().into(),
+        };
+        self.machine.moves.insert(at, Some(m));
         self.a.mov(src.q(), src.q())?;
         Ok(())
     }
@@ -301,13 +299,11 @@ impl<'t> Gen<'t> {
     /// `mov dst, src` from a virtual register.
     pub fn use_vreg(&mut self, dst: Reg, src: VReg) -> Result<(), CompileError> {
         let at = self.a.instructions().len();
-        self.machine.moves.insert(
-            at,
-            Move::Use {
-                dst: dst.q().into(),
-                src,
-            },
-        );
+        let m = Move::Use {
+            dst: dst.q().into(),
+            src,
+        };
+        self.machine.moves.insert(at, Some(m));
         self.a.mov(dst.q(), dst.q())?;
         Ok(())
     }
@@ -323,7 +319,7 @@ impl<'t> Gen<'t> {
     /// not run Scheme code (a runtime service, the collector's stubs).
     pub fn preserving_call(&mut self) {
         let at = self.a.instructions().len();
-        self.machine.preserving_calls.insert(at);
+        self.machine.preserving_calls.insert(at, true);
     }
 
     pub fn var_operand(&self, x: Var) -> Result<Operand, CompileError> {

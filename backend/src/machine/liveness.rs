@@ -19,6 +19,10 @@ use std::collections::HashMap;
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BitSet(Vec<u64>);
 
+/// A borrowed set: one of [`Liveness`]'s, or a [`BitSet`]'s words.
+#[derive(Clone, Copy, Debug)]
+pub struct Bits<'a>(&'a [u64]);
+
 impl BitSet {
     pub fn new(size: usize) -> BitSet {
         BitSet(vec![0; size.div_ceil(64)])
@@ -28,119 +32,179 @@ impl BitSet {
         self.0[i / 64] |= 1 << (i % 64);
     }
 
-    pub fn remove(&mut self, i: usize) {
-        self.0[i / 64] &= !(1 << (i % 64));
-    }
-
     pub fn contains(&self, i: usize) -> bool {
-        self.0[i / 64] >> (i % 64) & 1 == 1
+        self.bits().contains(i)
     }
 
-    /// Adds `other`'s elements; returns whether any was new.
-    pub fn union_with(&mut self, other: &BitSet) -> bool {
-        let mut changed = false;
-        for (a, b) in self.0.iter_mut().zip(&other.0) {
-            let new = *a | b;
-            changed |= new != *a;
-            *a = new;
+    /// Adds `other`'s elements.
+    pub fn union_with(&mut self, other: Bits) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
         }
-        changed
+    }
+
+    pub fn bits(&self) -> Bits<'_> {
+        Bits(&self.0)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.bits().iter()
+    }
+}
+
+impl<'a> Bits<'a> {
+    pub fn contains(self, i: usize) -> bool {
+        self.0[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    pub fn iter(self) -> impl Iterator<Item = usize> + 'a {
         self.0.iter().enumerate().flat_map(|(w, &word)| {
-            (0..64)
-                .filter(move |b| word >> b & 1 == 1)
-                .map(move |b| w * 64 + b)
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let b = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    w * 64 + b
+                })
+            })
         })
     }
 }
 
-/// The procedure's virtual registers, numbered from 0 in order of first appearance.
+/// The procedure's virtual registers, numbered from 0 in order of first appearance. A
+/// procedure's virtual registers were made while it was emitted, so they are a range of
+/// numbers, indexed directly.
 #[derive(Debug, Default)]
 pub struct Locals {
     pub vregs: Vec<VReg>,
-    pub index: HashMap<VReg, usize>,
+    first: u32,
+    local: Vec<u32>,
 }
 
 impl Locals {
     pub fn of(p: &Procedure) -> Locals {
         let mut locals = Locals::default();
-        for i in 0..p.len() {
-            if let Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) = p.inst(i) {
-                locals.index.entry(v).or_insert_with(|| {
-                    locals.vregs.push(v);
-                    locals.vregs.len() - 1
-                });
+        let mentioned = (0..p.len()).filter_map(|i| match p.inst(i) {
+            Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) => Some(v),
+            Inst::Fixed(_) => None,
+        });
+        let (mut low, mut high) = (u32::MAX, 0);
+        for v in mentioned.clone() {
+            low = low.min(v.0);
+            high = high.max(v.0);
+        }
+        if low > high {
+            return locals;
+        }
+        locals.first = low;
+        locals.local = vec![u32::MAX; (high - low + 1) as usize];
+        for v in mentioned {
+            let slot = &mut locals.local[(v.0 - low) as usize];
+            if *slot == u32::MAX {
+                *slot = locals.vregs.len() as u32;
+                locals.vregs.push(v);
             }
         }
         locals
     }
+
+    /// The local number of `v`, which the procedure mentions.
+    pub fn index(&self, v: VReg) -> usize {
+        self.local[(v.0 - self.first) as usize] as usize
+    }
 }
 
-/// The successors of each instruction of `p`.
-pub fn successors(p: &Procedure) -> Vec<Vec<usize>> {
+/// The successors of each instruction of `p` (at most two: the next one, a jump's target).
+pub fn successors(p: &Procedure) -> Vec<[Option<u32>; 2]> {
     let mut labels = HashMap::new();
     for i in 0..p.len() {
         if let Some(id) = p.label(i) {
-            labels.insert(id, i);
+            labels.insert(id, i as u32);
         }
     }
-    let target = |ins: &iced_x86::Instruction| -> Option<usize> {
+    let target = |ins: &iced_x86::Instruction| -> Option<u32> {
         (ins.op0_kind() == OpKind::NearBranch64)
             .then(|| labels.get(&ins.near_branch_target()).copied())
             .flatten()
     };
     (0..p.len())
         .map(|i| {
-            let next = (i + 1 < p.len()).then_some(i + 1);
+            let next = (i + 1 < p.len()).then_some(i as u32 + 1);
             let Inst::Fixed(ins) = p.inst(i) else {
-                return next.into_iter().collect();
+                return [next, None];
             };
             match flow(ins) {
-                Flow::Jump => target(ins).into_iter().collect(),
-                Flow::Branch => next.into_iter().chain(target(ins)).collect(),
-                Flow::Exit => Vec::new(),
-                Flow::Next | Flow::Call => next.into_iter().collect(),
+                Flow::Jump => [target(ins), None],
+                Flow::Branch => [next, target(ins)],
+                Flow::Exit => [None, None],
+                Flow::Next | Flow::Call => [next, None],
             }
         })
         .collect()
 }
 
-/// The virtual registers live into and out of each instruction.
+/// The virtual registers live into and out of each instruction, as bit sets of
+/// [`Locals`] numbers, `words` words each, stored one after the other.
 #[derive(Debug)]
 pub struct Liveness {
     pub locals: Locals,
-    pub live_in: Vec<BitSet>,
-    pub live_out: Vec<BitSet>,
+    words: usize,
+    live_in: Vec<u64>,
+    live_out: Vec<u64>,
+}
+
+impl Liveness {
+    pub fn live_in(&self, i: usize) -> Bits<'_> {
+        Bits(&self.live_in[i * self.words..(i + 1) * self.words])
+    }
+
+    pub fn live_out(&self, i: usize) -> Bits<'_> {
+        Bits(&self.live_out[i * self.words..(i + 1) * self.words])
+    }
 }
 
 pub fn analyze(p: &Procedure) -> Liveness {
     let locals = Locals::of(p);
-    let n = locals.vregs.len();
+    let words = locals.vregs.len().div_ceil(64);
     let succ = successors(p);
-    let mut live_in = vec![BitSet::new(n); p.len()];
-    let mut live_out = vec![BitSet::new(n); p.len()];
-    let mut changed = true;
+    let mut live_in = vec![0u64; p.len() * words];
+    let mut live_out = vec![0u64; p.len() * words];
+    let mut set = vec![0u64; words];
+    let mut changed = words > 0;
     while changed {
         changed = false;
         for i in (0..p.len()).rev() {
-            let mut out = BitSet::new(n);
-            for &s in &succ[i] {
-                out.union_with(&live_in[s]);
+            set.fill(0);
+            for s in succ[i].into_iter().flatten() {
+                let from = &live_in[s as usize * words..][..words];
+                for (a, b) in set.iter_mut().zip(from) {
+                    *a |= b;
+                }
             }
-            let mut inn = out.clone();
+            live_out[i * words..][..words].copy_from_slice(&set);
             match p.inst(i) {
-                Inst::Move(Move::Def { dst, .. }) => inn.remove(locals.index[&dst]),
-                Inst::Move(Move::Use { src, .. }) => inn.insert(locals.index[&src]),
+                Inst::Move(Move::Def { dst, .. }) => {
+                    let k = locals.index(dst);
+                    set[k / 64] &= !(1 << (k % 64));
+                }
+                Inst::Move(Move::Use { src, .. }) => {
+                    let k = locals.index(src);
+                    set[k / 64] |= 1 << (k % 64);
+                }
                 Inst::Fixed(_) => {}
             }
-            changed |= live_in[i].union_with(&inn);
-            live_out[i] = out;
+            for (old, new) in live_in[i * words..][..words].iter_mut().zip(&set) {
+                let merged = *old | new;
+                if merged != *old {
+                    *old = merged;
+                    changed = true;
+                }
+            }
         }
     }
     Liveness {
         locals,
+        words,
         live_in,
         live_out,
     }
@@ -166,7 +230,8 @@ mod tests {
                     out.push('\n');
                     continue;
                 }
-                let names: Vec<String> = live.live_out[i]
+                let names: Vec<String> = live
+                    .live_out(i)
                     .iter()
                     .map(|k| live.locals.vregs[k].to_string())
                     .collect();

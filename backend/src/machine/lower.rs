@@ -77,7 +77,7 @@ fn procedure(
     live_slots: &mut HashMap<usize, Vec<u32>>,
 ) -> Result<(), String> {
     let locals = &a.liveness.locals;
-    let home = |v| a.homes[locals.index[&v]];
+    let home = |v| a.homes[locals.index(v)];
     let disp = |v: super::VReg, slot: u32| {
         let info = p.recorder.vregs[v.0 as usize];
         8 * (sizes[info.clause as usize] as i64 - 1 - slot as i64)
@@ -103,7 +103,7 @@ fn procedure(
                 let call = regalloc::is_call(p, i);
                 let mut slots = Vec::new();
                 if call {
-                    for k in a.liveness.live_out[i].iter() {
+                    for k in a.liveness.live_out(i).iter() {
                         let v = locals.vregs[k];
                         let h = a.homes[k];
                         let Some(s) = h.slot else {
@@ -120,8 +120,8 @@ fn procedure(
                     slots.sort_unstable();
                     live_slots.insert(p.range.start + i, slots);
                 }
-                match p.recorder.frame_relative.get(&(p.range.start + i)) {
-                    Some(&clause) => {
+                match p.recorder.frame_relative.get(p.range.start + i) {
+                    Some(clause) => {
                         let bound = p.recorder.clauses[clause as usize].bound;
                         let shrink = 8 * (bound as i64 - sizes[clause as usize] as i64);
                         out.copy_unlabelled(&moved_down(ins, shrink)?);
@@ -235,7 +235,7 @@ mod tests {
         // and one to stay odd.
         let mut b = Builder::new();
         let (x, f, unused, y) = (b.vreg(), b.vreg(), b.vreg(), b.vreg());
-        b.r.frame_relative.insert(b.a.instructions().len(), 0);
+        b.r.frame_relative.insert(b.a.instructions().len(), Some(0));
         b.a.sub(rsp, 72).unwrap();
         b.def(x, rdx);
         b.def(f, rdi);
@@ -247,7 +247,7 @@ mod tests {
         b.def(y, rax);
         b.use_(rdi, f);
         b.use_(rdx, y);
-        b.r.frame_relative.insert(b.a.instructions().len(), 0);
+        b.r.frame_relative.insert(b.a.instructions().len(), Some(0));
         b.a.add(rsp, 72).unwrap();
         b.a.jmp(qword_ptr(rdi + 6)).unwrap();
         let lowered = b.procedure(|p| lower(p.code, p.recorder)).unwrap();

@@ -37,7 +37,6 @@ pub mod regalloc;
 mod testing;
 
 use iced_x86::{Formatter, Instruction, IntelFormatter, OpKind, Register};
-use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::ops::Range;
 
@@ -89,11 +88,28 @@ pub enum Move {
 #[derive(Default, Debug)]
 pub struct Recorder {
     pub vregs: Vec<VRegInfo>,
-    pub moves: HashMap<usize, Move>,
-    pub preserving_calls: HashSet<usize>,
+    pub moves: Dense<Option<Move>>,
+    pub preserving_calls: Dense<bool>,
     pub procedures: Vec<Range<usize>>,
     pub clauses: Vec<ClauseFrame>,
-    pub frame_relative: HashMap<usize, u32>,
+    pub frame_relative: Dense<Option<u32>>,
+}
+
+/// A side table indexed by instruction (looked up for every instruction, so not hashed).
+#[derive(Default, Debug)]
+pub struct Dense<T>(Vec<T>);
+
+impl<T: Copy + Default> Dense<T> {
+    pub fn insert(&mut self, at: usize, value: T) {
+        if self.0.len() <= at {
+            self.0.resize(at + 1, T::default());
+        }
+        self.0[at] = value;
+    }
+
+    pub fn get(&self, at: usize) -> T {
+        self.0.get(at).copied().unwrap_or_default()
+    }
 }
 
 impl Recorder {
@@ -136,8 +152,8 @@ impl<'a> Procedure<'a> {
     /// The `i`th instruction of the procedure.
     pub fn inst(&self, i: usize) -> Inst<'a> {
         let at = self.range.start + i;
-        match self.recorder.moves.get(&at) {
-            Some(&m) => Inst::Move(m),
+        match self.recorder.moves.get(at) {
+            Some(m) => Inst::Move(m),
             None => Inst::Fixed(&self.code[at]),
         }
     }
@@ -151,9 +167,7 @@ impl<'a> Procedure<'a> {
 
     /// Whether the `i`th instruction is a call that preserves the allocator's registers.
     pub fn preserving_call(&self, i: usize) -> bool {
-        self.recorder
-            .preserving_calls
-            .contains(&(self.range.start + i))
+        self.recorder.preserving_calls.get(self.range.start + i)
     }
 }
 

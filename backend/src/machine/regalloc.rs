@@ -53,12 +53,12 @@ fn crossings(p: &Procedure, live: &Liveness) -> Crossings {
         service_call: BitSet::new(n),
     };
     for i in 0..p.len() {
-        c.ever_live.union_with(&live.live_in[i]);
+        c.ever_live.union_with(live.live_in(i));
         if is_call(p, i) {
             if p.preserving_call(i) {
-                c.service_call.union_with(&live.live_out[i]);
+                c.service_call.union_with(live.live_out(i));
             } else {
-                c.scheme_call.union_with(&live.live_out[i]);
+                c.scheme_call.union_with(live.live_out(i));
             }
         }
     }
@@ -79,8 +79,8 @@ pub fn allocate(p: &Procedure) -> Result<Allocation, String> {
     let mut interferes = vec![BitSet::new(n); n];
     for i in 0..p.len() {
         if let Inst::Move(Move::Def { dst, .. }) = p.inst(i) {
-            let d = liveness.locals.index[&dst];
-            for u in liveness.live_out[i].iter().filter(|&u| u != d) {
+            let d = liveness.locals.index(dst);
+            for u in liveness.live_out(i).iter().filter(|&u| u != d) {
                 interferes[d].insert(u);
                 interferes[u].insert(d);
             }
@@ -124,7 +124,7 @@ pub fn check(p: &Procedure, a: &Allocation) -> Result<(), String> {
     let live = &a.liveness;
     let name = |k: usize| live.locals.vregs[k].to_string();
     for i in 0..p.len() {
-        for set in [&live.live_in[i], &live.live_out[i]] {
+        for set in [live.live_in(i), live.live_out(i)] {
             let values: Vec<usize> = set.iter().collect();
             for (x, &u) in values.iter().enumerate() {
                 let home = a.homes[u];
@@ -158,7 +158,7 @@ pub fn check(p: &Procedure, a: &Allocation) -> Result<(), String> {
             }
         }
         if is_call(p, i) {
-            for u in live.live_out[i].iter() {
+            for u in live.live_out(i).iter() {
                 let home = a.homes[u];
                 if home.reg.is_some() && (!p.preserving_call(i) || home.slot.is_none()) {
                     return Err(format!(

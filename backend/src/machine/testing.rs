@@ -37,7 +37,7 @@ impl Builder {
             dst: v,
             src: src.into(),
         };
-        self.r.moves.insert(self.a.instructions().len(), m);
+        self.r.moves.insert(self.a.instructions().len(), Some(m));
         self.a.mov(src, src).unwrap();
     }
 
@@ -46,13 +46,15 @@ impl Builder {
             dst: dst.into(),
             src: v,
         };
-        self.r.moves.insert(self.a.instructions().len(), m);
+        self.r.moves.insert(self.a.instructions().len(), Some(m));
         self.a.mov(dst, dst).unwrap();
     }
 
     /// A call of a runtime service (which preserves the allocator's registers).
     pub fn service_call(&mut self) {
-        self.r.preserving_calls.insert(self.a.instructions().len());
+        self.r
+            .preserving_calls
+            .insert(self.a.instructions().len(), true);
         self.a.call(qword_ptr(rax + 8)).unwrap();
     }
 
