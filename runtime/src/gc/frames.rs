@@ -132,6 +132,7 @@ impl Table {
 
     /// [`Table::lookup`] through a one-entry cache (`last`): walks over deep recursion meet
     /// the same return address many times in a row.
+    #[inline]
     pub fn lookup_cached(&self, ret: u64, last: &mut Option<(u64, Frame)>) -> Option<Frame> {
         if let Some((known, frame)) = *last
             && known == ret
@@ -165,10 +166,24 @@ impl Table {
             let frame = self
                 .lookup_cached(ret, &mut last)
                 .ok_or(UnknownReturn(ret))?;
-            for i in 0..frame.size {
-                if frame.is_live(i) {
-                    // SAFETY: slot i of this frame, inside the chain.
-                    visit(unsafe { ret_slot.add(frame.size - i) });
+            match frame.bits {
+                // The common case: visit the set bits only.
+                Bits::Inline(bits) => {
+                    let mut bits = bits & u64::MAX.checked_shr(64 - frame.size as u32).unwrap_or(0);
+                    while bits != 0 {
+                        let i = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        // SAFETY: slot i of this frame (i < size), inside the chain.
+                        visit(unsafe { ret_slot.add(frame.size - i) });
+                    }
+                }
+                Bits::Words(_) => {
+                    for i in 0..frame.size {
+                        if frame.is_live(i) {
+                            // SAFETY: slot i of this frame, inside the chain.
+                            visit(unsafe { ret_slot.add(frame.size - i) });
+                        }
+                    }
                 }
             }
             // SAFETY: the next return address is just above the frame.
