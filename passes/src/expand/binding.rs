@@ -85,6 +85,9 @@ pub enum Binding {
 #[derive(Clone, Default)]
 pub struct Bindings {
     by_key: HashMap<(Symbol, Scope), Vec<(ScopeSet, BindingId)>>,
+    /// For each name, the scopes its bindings are filed under: resolving an identifier with
+    /// more scopes than that (deep inside nested binding forms) looks only there.
+    key_scopes: HashMap<Symbol, Vec<Scope>>,
     bindings: Vec<Binding>,
 }
 
@@ -123,7 +126,11 @@ impl Bindings {
 
     /// Binds `name` with exactly `scopes` to `binding`, replacing a binding with the same scopes.
     pub fn bind(&mut self, name: Symbol, scopes: ScopeSet, binding: BindingId) {
-        let entries = self.by_key.entry((name, key_scope(&scopes))).or_default();
+        let key = key_scope(&scopes);
+        let entries = self.by_key.entry((name, key)).or_default();
+        if entries.is_empty() {
+            self.key_scopes.entry(name).or_default().push(key);
+        }
         match entries.iter_mut().find(|(s, _)| *s == scopes) {
             Some(entry) => entry.1 = binding,
             None => entries.push((scopes, binding)),
@@ -159,10 +166,18 @@ impl Bindings {
         // The candidates: bindings filed under one of the identifier's scopes whose scope set
         // is a subset of the identifier's.
         let mut candidates: Vec<&(ScopeSet, BindingId)> = Vec::new();
-        for scope in id.scopes.iter() {
+        let Some(keys) = self.key_scopes.get(&id.name) else {
+            return Resolved::Unbound;
+        };
+        let mut look_under = |scope: Scope| {
             if let Some(entries) = self.by_key.get(&(id.name, scope)) {
                 candidates.extend(entries.iter().filter(|e| e.0.is_subset_of(&id.scopes)));
             }
+        };
+        if keys.len() < id.scopes.len() {
+            keys.iter().for_each(|&scope| look_under(scope));
+        } else {
+            id.scopes.iter().for_each(look_under);
         }
         let Some(best) = candidates.iter().copied().max_by_key(|e| e.0.len()) else {
             return Resolved::Unbound;

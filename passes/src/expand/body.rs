@@ -159,7 +159,7 @@ impl Expander<'_> {
         while let Some((mut stx, chain, splice)) = work.pop_front() {
             self.restore_chain(chain);
             loop {
-                let head = match &stx {
+                let head = match stx.forced() {
                     Syntax::List(..) => self.syntax_head(&stx),
                     Syntax::Id(_) => self
                         .syntax_head(&stx)
@@ -321,7 +321,12 @@ impl Expander<'_> {
         match args {
             [Syntax::Id(id)] => Ok((id.clone(), Rhs::Unspecified)),
             [Syntax::Id(id), value] => Ok((id.clone(), Rhs::Expr(value.clone()))),
-            [Syntax::List(head, tail, span), body @ ..] if !body.is_empty() => {
+            [signature, body @ ..]
+                if !body.is_empty() && matches!(signature.forced(), Syntax::List(..)) =>
+            {
+                let Syntax::List(head, tail, span) = signature.forced() else {
+                    return Err(self.bad_form(stx, keyword, expected));
+                };
                 let Some(Syntax::Id(name)) = head.first() else {
                     return Err(self.bad_form(stx, keyword, expected));
                 };
@@ -389,16 +394,18 @@ impl Expander<'_> {
         let result = loop {
             match self.syntax_head(&spec) {
                 Some((keyword, Binding::Core(CoreForm::SyntaxRules)))
-                    if matches!(spec, Syntax::List(..)) =>
+                    if matches!(spec.forced(), Syntax::List(..)) =>
                 {
                     break self.syntax_rules(&keyword, &spec);
                 }
                 Some((keyword, Binding::Core(CoreForm::IdentifierSyntax)))
-                    if matches!(spec, Syntax::List(..)) =>
+                    if matches!(spec.forced(), Syntax::List(..)) =>
                 {
                     break self.identifier_syntax(&keyword, &spec);
                 }
-                Some((id, Binding::Macro(transformer))) if matches!(spec, Syntax::List(..)) => {
+                Some((id, Binding::Macro(transformer)))
+                    if matches!(spec.forced(), Syntax::List(..)) =>
+                {
                     spec = self.apply_macro(&transformer, &id, &spec)?;
                 }
                 _ => {

@@ -303,7 +303,7 @@ impl<'l> Expander<'l> {
             .apply_whole(&self.bindings, form, scope, span)
             .unwrap_or_else(|| Err(Diagnostic::error(span, "identifier-syntax does not match")))
             .map_err(fail)?;
-        match form {
+        match form.forced() {
             Syntax::List(items, tail, s) => {
                 let mut call = vec![expansion];
                 call.extend(items[1..].iter().cloned());

@@ -16,7 +16,7 @@ impl Expander<'_> {
     }
 
     fn expr_inner(&mut self, stx: &Syntax) -> Result<ExprId, Diagnostic> {
-        match stx {
+        match stx.forced() {
             Syntax::Id(id) => {
                 let binding = self.resolve(id)?;
                 match self.bindings.get(binding).clone() {
@@ -75,6 +75,7 @@ impl Expander<'_> {
                 }
                 Ok(self.arena.expr_call(f, args))
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         }
     }
 
@@ -90,7 +91,7 @@ impl Expander<'_> {
         keyword: &Ident,
         stx: &'s Syntax,
     ) -> Result<&'s [Syntax], Diagnostic> {
-        match stx {
+        match stx.forced() {
             Syntax::List(items, None, _) if !items.is_empty() => Ok(&items[1..]),
             _ => Err(self.error(
                 stx.span(),
@@ -336,7 +337,7 @@ impl Expander<'_> {
         keyword: &Ident,
         formals: &Syntax,
     ) -> Result<(Vec<Ident>, Option<Ident>), Diagnostic> {
-        let (items, tail): (&[Syntax], Option<&Syntax>) = match formals {
+        let (items, tail): (&[Syntax], Option<&Syntax>) = match formals.forced() {
             Syntax::Id(_) => (&[], Some(formals)),
             Syntax::List(items, tail, _) => (items, tail.as_deref()),
             _ => {

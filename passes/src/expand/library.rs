@@ -189,7 +189,7 @@ impl Expander<'_> {
         };
         let mut name = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            match item {
+            match item.forced() {
                 Syntax::Id(id) => name.push(id.name),
                 // A version (in a definition) or a version reference (in an import).
                 Syntax::List(..) if i + 1 == items.len() && i > 0 => {}
@@ -292,7 +292,7 @@ impl Expander<'_> {
     fn exports(&mut self, specs: &[Syntax]) -> Result<Exports, Diagnostic> {
         let mut pairs: Vec<(Ident, Symbol)> = Vec::new();
         for spec in specs {
-            match spec {
+            match spec.forced() {
                 Syntax::Id(id) => pairs.push((id.clone(), id.name)),
                 Syntax::List(items, None, _) if symbol_head(spec) == Some("rename") => {
                     match &items[1..] {

@@ -127,7 +127,7 @@ impl Handles {
 
     /// `stx` as a run-time value, with `with` applied to each identifier's scopes.
     pub fn to_value(&mut self, stx: &Syntax, with: &mut dyn FnMut(&ScopeSet) -> ScopeSet) -> Value {
-        ir::nanopass::grow(|| match stx {
+        ir::nanopass::grow(|| match stx.forced() {
             Syntax::Id(id) => Value::Ident {
                 name: id.name,
                 scopes: self.scopes(&with(&id.scopes)),
@@ -143,6 +143,7 @@ impl Handles {
                 let items = items.iter().map(|i| self.to_value(i, with)).collect();
                 Value::Vector(items, self.span(*span))
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         })
     }
 

@@ -146,7 +146,7 @@ fn r7rs(args: &[Syntax], span: Option<Span>) -> Result<RecordType, Diagnostic> {
             }
         }
     }
-    let (constructor, constructor_fields) = match constructor {
+    let (constructor, constructor_fields) = match constructor.forced() {
         Syntax::Atom(datum, _) if **datum == Datum::Bool(false) => (None, None),
         Syntax::Id(id) => (Some(id.clone()), None),
         Syntax::List(..) => {

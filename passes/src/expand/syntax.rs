@@ -1,13 +1,18 @@
 //! Syntax objects: S-expressions whose identifiers carry a set of scopes (Flatt's "sets of
 //! scopes" hygiene) and whose nodes carry source locations.
 //!
-//! Scopes are added eagerly: adding a scope to a syntax object rebuilds it with the scope in
-//! every identifier. Only identifiers have scopes, so lists can be flattened freely (a template
-//! `(a . rest)` with `rest` bound to a list becomes one list).
+//! Scopes are added lazily: adding a scope to a list or vector wraps it in a
+//! [`Syntax::Pending`] node that records the scopes still to be added, and they are pushed down
+//! one level the first time someone looks inside ([`Syntax::forced`], cached), so a binding
+//! form costs time for what the expander visits, not for the size of its whole body (nested
+//! binding forms would otherwise cost time quadratic in their depth). Code that takes syntax
+//! apart matches on `stx.forced()`. Only identifiers have scopes, so lists can be flattened
+//! freely (a template `(a . rest)` with `rest` bound to a list becomes one list).
 
 use ir::datum::{Datum, DatumId, Datums};
 use ir::source::{Diagnostic, Span};
 use ir::symbol::Symbol;
+use std::cell::OnceCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -55,11 +60,29 @@ pub enum Syntax {
     /// list. `()` is an empty proper list.
     List(Rc<[Syntax]>, Option<Rc<Syntax>>, Option<Span>),
     Vector(Rc<[Syntax]>, Option<Span>),
+    /// A list or vector whose identifiers are still to get some scopes (see the module
+    /// documentation); never seen by code that matches on [`Syntax::forced`].
+    Pending(Rc<PendingScopes>),
+}
+
+/// A list or vector and the scopes still to be added to its identifiers.
+#[derive(Debug)]
+pub struct PendingScopes {
+    /// A `List` or `Vector`, never `Pending`.
+    inner: Syntax,
+    adding: ScopeSet,
+    /// `inner` with `adding` pushed down one level, once someone has looked.
+    forced: OnceCell<Syntax>,
 }
 
 impl Syntax {
     /// The list `(items ... . tail)`, flattening a tail that is itself a list.
     pub fn list(mut items: Vec<Syntax>, tail: Option<Syntax>, span: Option<Span>) -> Syntax {
+        // A tail with pending scopes is looked into, so that a list tail is flattened.
+        let tail = tail.map(|tail| match tail {
+            Syntax::Pending(_) => tail.forced().clone(),
+            tail => tail,
+        });
         match tail {
             // `( . tail)` is just `tail`.
             Some(tail) if items.is_empty() => tail,
@@ -76,6 +99,7 @@ impl Syntax {
         match self {
             Syntax::Id(id) => id.span,
             Syntax::Atom(_, span) | Syntax::List(_, _, span) | Syntax::Vector(_, span) => *span,
+            Syntax::Pending(pending) => pending.inner.span(),
         }
     }
 
@@ -88,7 +112,7 @@ impl Syntax {
 
     /// The items of a proper list.
     pub fn as_list(&self) -> Option<&[Syntax]> {
-        match self {
+        match self.forced() {
             Syntax::List(items, None, _) => Some(items),
             _ => None,
         }
@@ -96,24 +120,84 @@ impl Syntax {
 
     /// The identifier at the head of a list, if any.
     pub fn head_id(&self) -> Option<&Ident> {
-        match self {
+        match self.forced() {
             Syntax::List(items, _, _) => items.first().and_then(Syntax::as_id),
             _ => None,
         }
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(self, Syntax::List(items, None, _) if items.is_empty())
+        matches!(self.forced(), Syntax::List(items, None, _) if items.is_empty())
     }
 
-    /// This syntax with `scope` added to every identifier.
+    /// This syntax with `scope` added to every identifier (lazily, below the top).
     pub fn add_scope(&self, scope: Scope) -> Syntax {
-        self.map_ids(&mut |id| id.with_scope(scope))
+        match self {
+            Syntax::Id(id) => Syntax::Id(id.with_scope(scope)),
+            Syntax::Atom(..) => self.clone(),
+            Syntax::Pending(pending) => Syntax::pending(&pending.inner, pending.adding.add(scope)),
+            Syntax::List(..) | Syntax::Vector(..) => Syntax::pending(self, ScopeSet::of(scope)),
+        }
+    }
+
+    /// This syntax with the scopes `adding` added to every identifier (lazily, below the top).
+    fn add_scopes(&self, adding: &ScopeSet) -> Syntax {
+        match self {
+            Syntax::Id(id) => Syntax::Id(Ident {
+                name: id.name,
+                scopes: id.scopes.union(adding),
+                span: id.span,
+            }),
+            Syntax::Atom(..) => self.clone(),
+            Syntax::Pending(pending) => {
+                Syntax::pending(&pending.inner, pending.adding.union(adding))
+            }
+            Syntax::List(..) | Syntax::Vector(..) => Syntax::pending(self, adding.clone()),
+        }
+    }
+
+    /// `inner` (a list or vector) with `adding` pending; the empty list has nothing to add to.
+    fn pending(inner: &Syntax, adding: ScopeSet) -> Syntax {
+        if matches!(inner, Syntax::List(items, None, _) if items.is_empty()) {
+            return inner.clone();
+        }
+        Syntax::Pending(Rc::new(PendingScopes {
+            inner: inner.clone(),
+            adding,
+            forced: OnceCell::new(),
+        }))
+    }
+
+    /// This syntax with its pending scopes pushed down one level: an identifier, constant, list
+    /// or vector, never `Pending` (its children may be).
+    pub fn forced(&self) -> &Syntax {
+        let Syntax::Pending(pending) = self else {
+            return self;
+        };
+        pending.forced.get_or_init(|| match &pending.inner {
+            Syntax::List(items, tail, span) => Syntax::List(
+                items
+                    .iter()
+                    .map(|item| item.add_scopes(&pending.adding))
+                    .collect(),
+                tail.as_ref()
+                    .map(|tail| Rc::new(tail.add_scopes(&pending.adding))),
+                *span,
+            ),
+            Syntax::Vector(items, span) => Syntax::Vector(
+                items
+                    .iter()
+                    .map(|item| item.add_scopes(&pending.adding))
+                    .collect(),
+                *span,
+            ),
+            other => other.add_scopes(&pending.adding),
+        })
     }
 
     /// Rebuilds the syntax with `f` applied to each identifier.
     pub fn map_ids(&self, f: &mut dyn FnMut(&Ident) -> Ident) -> Syntax {
-        ir::nanopass::grow(|| match self {
+        ir::nanopass::grow(|| match self.forced() {
             Syntax::Id(id) => Syntax::Id(f(id)),
             Syntax::Atom(..) => self.clone(),
             Syntax::List(items, tail, span) => Syntax::List(
@@ -124,12 +208,13 @@ impl Syntax {
             Syntax::Vector(items, span) => {
                 Syntax::Vector(items.iter().map(|item| item.map_ids(f)).collect(), *span)
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         })
     }
 
     /// The datum this syntax stands for (`syntax->datum`), added to `datums`.
     pub fn to_datum(&self, datums: &mut Datums) -> DatumId {
-        ir::nanopass::grow(|| match self {
+        ir::nanopass::grow(|| match self.forced() {
             Syntax::Id(id) => datums.add_at(Datum::Symbol(id.name), id.span),
             Syntax::Atom(datum, span) => datums.add_at((**datum).clone(), *span),
             Syntax::List(items, tail, span) => {
@@ -151,6 +236,7 @@ impl Syntax {
                 let items = items.iter().map(|item| item.to_datum(datums)).collect();
                 datums.add_at(Datum::Vector(items), *span)
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         })
     }
 }
@@ -176,11 +262,24 @@ fn take_children(node: &mut Syntax, stack: &mut Vec<Syntax>) {
     let (items, tail) = match node {
         Syntax::List(items, tail, _) => (items, tail.take()),
         Syntax::Vector(items, _) => (items, None),
+        Syntax::Pending(pending) => {
+            if let Some(pending) = Rc::get_mut(pending) {
+                let empty = || Syntax::List(NO_ITEMS.with(Rc::clone), None, None);
+                stack.push(std::mem::replace(&mut pending.inner, empty()));
+                if let Some(forced) = pending.forced.take() {
+                    stack.push(forced);
+                }
+            }
+            return;
+        }
         _ => return,
     };
     if let Some(items) = Rc::get_mut(items) {
         for item in items.iter_mut() {
-            if matches!(item, Syntax::List(..) | Syntax::Vector(..)) {
+            if matches!(
+                item,
+                Syntax::List(..) | Syntax::Vector(..) | Syntax::Pending(..)
+            ) {
                 let empty = NO_ITEMS.with(Rc::clone);
                 stack.push(std::mem::replace(item, Syntax::List(empty, None, None)));
             }

@@ -319,7 +319,7 @@ impl Expander<'_> {
         depth: usize,
         vars: &mut Vec<(Ident, usize)>,
     ) -> Result<Pat, Diagnostic> {
-        ir::nanopass::grow(|| match stx {
+        ir::nanopass::grow(|| match stx.forced() {
             Syntax::Id(id) => {
                 if let Some(k) = lits.iter().position(|lit| lit.same(id)) {
                     return Ok(Pat::Literal(k));
@@ -343,6 +343,7 @@ impl Expander<'_> {
             Syntax::List(items, tail, _) => {
                 self.list_pattern(items, tail.as_deref(), lits, depth, vars)
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         })
     }
 
@@ -467,7 +468,7 @@ impl Expander<'_> {
     }
 
     fn template(&mut self, t: &Syntax, subst: &Subst, escaped: bool) -> Result<ExprId, Diagnostic> {
-        ir::nanopass::grow(|| match t {
+        ir::nanopass::grow(|| match t.forced() {
             Syntax::Id(id) => {
                 if let Some((var, depth)) = self.pattern_var(id) {
                     let (current, left) = subst.get(&var).copied().unwrap_or((var, depth));
@@ -531,6 +532,7 @@ impl Expander<'_> {
                 }
                 Ok(acc)
             }
+            Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
         })
     }
 
@@ -628,7 +630,7 @@ impl Expander<'_> {
         scope: Scope,
         bindings: &mut Vec<Syntax>,
     ) -> Result<Syntax, Diagnostic> {
-        ir::nanopass::grow(|| match t {
+        ir::nanopass::grow(|| match t.forced() {
             Syntax::List(items, tail, span) => {
                 let form = self.quasi_form(t);
                 if form == Some(CoreForm::Unsyntax) && items.len() == 2 && tail.is_none() {
@@ -764,7 +766,7 @@ fn flip(set: &ScopeSet, scope: Scope) -> ScopeSet {
 }
 
 fn collect_ids(stx: &Syntax, out: &mut Vec<Ident>) {
-    match stx {
+    match stx.forced() {
         Syntax::Id(id) => out.push(id.clone()),
         Syntax::Atom(..) => {}
         Syntax::List(items, tail, _) => {
@@ -780,6 +782,7 @@ fn collect_ids(stx: &Syntax, out: &mut Vec<Ident>) {
                 collect_ids(item, out);
             }
         }
+        Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
     }
 }
 

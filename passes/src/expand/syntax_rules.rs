@@ -141,7 +141,7 @@ pub fn compile_clause(
     skip_keyword: bool,
 ) -> Result<Compiled, Diagnostic> {
     let mut vars = Vec::new();
-    let pattern = match (pattern, skip_keyword) {
+    let pattern = match (pattern.forced(), skip_keyword) {
         (Syntax::List(items, tail, span), true) if !items.is_empty() => {
             let rest = Syntax::list(items[1..].to_vec(), tail.as_deref().cloned(), *span);
             compile_pattern(keywords, literals, &rest, 0, &mut vars)?
@@ -169,6 +169,7 @@ fn compile_pattern(
     depth: usize,
     vars: &mut Vec<(Ident, usize)>,
 ) -> Result<Pattern, Diagnostic> {
+    let stx = stx.forced();
     ir::nanopass::grow(|| match stx {
         Syntax::Id(id) => {
             if literals.iter().any(|l| l.same(id)) {
@@ -241,6 +242,7 @@ fn compile_pattern(
                 vector,
             })
         }
+        Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
     })
 }
 
@@ -251,6 +253,7 @@ fn compile_template(
     ellipses: usize,
     ellipsis_active: bool,
 ) -> Result<Template, Diagnostic> {
+    let stx = stx.forced();
     ir::nanopass::grow(|| match stx {
         Syntax::Id(id) => {
             if let Some(slot) = vars.iter().position(|(v, _)| v.same(id)) {
@@ -339,6 +342,7 @@ fn compile_template(
                 vector,
             })
         }
+        Syntax::Pending(_) => unreachable!("forced syntax is never pending"),
     })
 }
 
@@ -375,7 +379,7 @@ impl Compiled {
         span: Option<Span>,
     ) -> Option<Result<Syntax, Diagnostic>> {
         let mut bound = vec![None; self.vars.len()];
-        let input = match input {
+        let input = match input.forced() {
             // The keyword position is skipped when the pattern was compiled.
             Syntax::List(items, tail, s) if !items.is_empty() => {
                 Syntax::list(items[1..].to_vec(), tail.as_deref().cloned(), *s)
@@ -419,14 +423,14 @@ fn matches(
         Pattern::Literal(literal) => input
             .as_id()
             .is_some_and(|id| bindings.free_eq(id, literal)),
-        Pattern::Atom(datum) => matches!(input, Syntax::Atom(d, _) if **d == **datum),
+        Pattern::Atom(datum) => matches!(input.forced(), Syntax::Atom(d, _) if **d == **datum),
         Pattern::Seq {
             before,
             repeat,
             tail,
             vector,
         } => {
-            let (items, itail): (&[Syntax], Option<&Syntax>) = match (input, vector) {
+            let (items, itail): (&[Syntax], Option<&Syntax>) = match (input.forced(), vector) {
                 (Syntax::List(items, itail, _), false) => (items, itail.as_deref()),
                 (Syntax::Vector(items, _), true) => (items, None),
                 _ => return false,
