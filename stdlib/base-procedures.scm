@@ -404,11 +404,13 @@
   (let loop ((i (- (vector-length v) 1)) (acc '()))
     (if (< i 0) acc (loop (- i 1) (cons (vector-ref v i) acc)))))
 
-(define (vector-fill! v x)
+;; R6RS (vector-fill! v x); R7RS adds an optional range (`$range`, sequences.scm).
+(define (vector-fill! v x . range)
   ($check-vector 'vector-fill! v)
-  (do ((i 0 (+ i 1)))
-      ((= i (vector-length v)))
-    (vector-set! v i x)))
+  (let ((r ($range 'vector-fill! (vector-length v) range)))
+    (do ((i (car r) (+ i 1)))
+        ((= i (cdr r)))
+      (vector-set! v i x))))
 
 (define (vector-map f v . vs)
   ($check-vector 'vector-map v)

@@ -33,6 +33,14 @@ const STDLIB: &[(&str, &str)] = &[
         include_str!("../../../stdlib/base-procedures.scm"),
     ),
     (
+        "stdlib/lists.scm",
+        include_str!("../../../stdlib/lists.scm"),
+    ),
+    (
+        "stdlib/sequences.scm",
+        include_str!("../../../stdlib/sequences.scm"),
+    ),
+    (
         "stdlib/records.scm",
         include_str!("../../../stdlib/records.scm"),
     ),
