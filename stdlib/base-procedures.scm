@@ -353,16 +353,21 @@
   ($check-string 'string-copy s)
   (substring s 0 (string-length s)))
 
+;; A new sequence holding the elements of `sequences` one after another, for the `*-append`
+;; procedures: `make` makes one of a length, `size`, `ref` and `store!` are its kind's accessors.
+(define ($append make size ref store! sequences)
+  (let ((result (make (fold-left (lambda (n s) (+ n (size s))) 0 sequences))))
+    (let loop ((sequences sequences) (at 0))
+      (if (null? sequences)
+          result
+          (let ((s (car sequences)))
+            (do ((i 0 (+ i 1)))
+                ((= i (size s)) (loop (cdr sequences) (+ at i)))
+              (store! result (+ at i) (ref s i))))))))
+
 (define (string-append . strings)
   (for-each (lambda (s) ($check-string 'string-append s)) strings)
-  (let ((result (make-string (fold-left (lambda (n s) (+ n (string-length s))) 0 strings))))
-    (let loop ((strings strings) (at 0))
-      (if (null? strings)
-          result
-          (let ((s (car strings)))
-            (do ((i 0 (+ i 1)))
-                ((= i (string-length s)) (loop (cdr strings) (+ at i)))
-              (string-set! result (+ at i) (string-ref s i))))))))
+  ($append make-string string-length string-ref string-set! strings))
 
 (define (string-for-each f s)
   ($check-string 'string-for-each s)

@@ -30,6 +30,15 @@
           ((< i start))
         (store! to (+ at (- i start)) (ref from i)))))
 
+;; A new sequence, made by `make`, of the elements [start, end) of `from` (the R7RS optional
+;; range over its `len` elements), read with `ref` and stored with `store!`.
+(define ($copy-range who make ref store! from len range)
+  (let* ((r ($range who len range))
+         (n (- (cdr r) (car r)))
+         (result (make n)))
+    ($copy! who ref store! n result 0 from (car r) (cdr r))
+    result))
+
 ;;; Lists and numbers.
 
 (define (square z)
@@ -76,41 +85,26 @@
 
 (define (string->vector s . range)
   ($check-string 'string->vector s)
-  (let* ((r ($range 'string->vector (string-length s) range))
-         (v (make-vector (- (cdr r) (car r)))))
-    (do ((i (car r) (+ i 1)))
-        ((= i (cdr r)) v)
-      (vector-set! v (- i (car r)) (string-ref s i)))))
+  ($copy-range 'string->vector make-vector string-ref vector-set! s (string-length s) range))
 
 (define (vector->string v . range)
   ($check-vector 'vector->string v)
-  (let* ((r ($range 'vector->string (vector-length v) range))
-         (s (make-string (- (cdr r) (car r)))))
-    (do ((i (car r) (+ i 1)))
-        ((= i (cdr r)) s)
-      ($check-char 'vector->string (vector-ref v i))
-      (string-set! s (- i (car r)) (vector-ref v i)))))
+  ($copy-range 'vector->string make-string
+               (lambda (v i)
+                 (let ((c (vector-ref v i)))
+                   ($check-char 'vector->string c)
+                   c))
+               string-set! v (vector-length v) range))
 
 ;;; Vectors.
 
 (define (vector-append . vectors)
   (for-each (lambda (v) ($check-vector 'vector-append v)) vectors)
-  (let ((result (make-vector (fold-left (lambda (n v) (+ n (vector-length v))) 0 vectors))))
-    (let loop ((vectors vectors) (at 0))
-      (if (null? vectors)
-          result
-          (let ((v (car vectors)))
-            (do ((i 0 (+ i 1)))
-                ((= i (vector-length v)) (loop (cdr vectors) (+ at i)))
-              (vector-set! result (+ at i) (vector-ref v i))))))))
+  ($append make-vector vector-length vector-ref vector-set! vectors))
 
 (define (vector-copy v . range)
   ($check-vector 'vector-copy v)
-  (let* ((r ($range 'vector-copy (vector-length v) range))
-         (result (make-vector (- (cdr r) (car r)))))
-    (do ((i (car r) (+ i 1)))
-        ((= i (cdr r)) result)
-      (vector-set! result (- i (car r)) (vector-ref v i)))))
+  ($copy-range 'vector-copy make-vector vector-ref vector-set! v (vector-length v) range))
 
 (define (vector-copy! to at from . range)
   ($check-vector 'vector-copy! to)
@@ -134,24 +128,13 @@
 
 (define (bytevector-append . bytevectors)
   (for-each (lambda (b) ($check-bytevector 'bytevector-append b)) bytevectors)
-  (let ((result (make-bytevector
-                 (fold-left (lambda (n b) (+ n (bytevector-length b))) 0 bytevectors))))
-    (let loop ((bytevectors bytevectors) (at 0))
-      (if (null? bytevectors)
-          result
-          (let ((b (car bytevectors)))
-            (do ((i 0 (+ i 1)))
-                ((= i (bytevector-length b)) (loop (cdr bytevectors) (+ at i)))
-              (bytevector-u8-set! result (+ at i) (bytevector-u8-ref b i))))))))
+  ($append make-bytevector bytevector-length bytevector-u8-ref bytevector-u8-set! bytevectors))
 
 ;; R6RS (bytevector-copy bv) and R7RS (bytevector-copy bv [start end]) agree.
 (define (bytevector-copy b . range)
   ($check-bytevector 'bytevector-copy b)
-  (let* ((r ($range 'bytevector-copy (bytevector-length b) range))
-         (result (make-bytevector (- (cdr r) (car r)))))
-    (do ((i (car r) (+ i 1)))
-        ((= i (cdr r)) result)
-      (bytevector-u8-set! result (- i (car r)) (bytevector-u8-ref b i)))))
+  ($copy-range 'bytevector-copy make-bytevector bytevector-u8-ref bytevector-u8-set!
+               b (bytevector-length b) range))
 
 (define (bytevector=? a b)
   ($check-bytevector 'bytevector=? a)
