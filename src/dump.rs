@@ -2,16 +2,25 @@
 //!
 //! Scheme source goes through `read` (the datums) and `expand` (one CoreScheme unit per library
 //! and one for the program, in the canonical form the compiler uses), both queries of the
-//! database ([`loko::db`]), then each unit through the passes (labelled when there are
-//! several). The base library's unit, the same in every program, is not
+//! database ([`loko::db`]), then each unit through the tree passes and the backend's machine
+//! level (`select`, `allocate`, `encode`: [`backend::machine::listing`]; each unit compiled on
+//! its own, so its code is shown at offsets of its own image), labelled when there are
+//! several. The base library's unit, the same in every program, is not
 //! shown. A `.sexp` file is IR text of the pipeline's input language and
 //! starts at `read`.
 
 use crate::cli::Stages;
+use backend::machine::listing::STAGES;
 use ir::nanopass::{Ir, ParseError, diff::diff};
 use ir::source::{Diagnostic, SourceFile, Span};
 use loko::db::{Database, Source, expand_program, read};
 use passes::pipeline::{self, Observer, READ, Run};
+
+/// Every stage's name: the tree passes', then the machine level's.
+fn stage_names() -> Vec<&'static str> {
+    let tree = pipeline::passes().into_iter().map(|p| p.name);
+    tree.chain(STAGES.iter().map(|s| s.name)).collect()
+}
 
 /// `loko --passes`: one line per stage.
 pub fn list_passes() -> String {
@@ -22,7 +31,34 @@ pub fn list_passes() -> String {
             pass.name, pass.input, pass.output, pass.doc
         ));
     }
+    for stage in STAGES {
+        out.push_str(&format!(
+            "{:<22} {} -> {}: {}\n",
+            stage.name, stage.input, stage.output, stage.doc
+        ));
+    }
     out
+}
+
+/// Runs the machine-level stages on `tree` (the tree passes' output) when any is wanted,
+/// showing each to `printer`.
+fn machine_stages(
+    printer: &mut Printer,
+    tree: &pipeline::Output,
+    path: &str,
+) -> Result<(), String> {
+    if !STAGES.iter().any(|s| printer.stages.includes(s.name)) {
+        return Ok(());
+    }
+    let listing = backend::codegen::machine_listing(tree).map_err(|e| format!("{path}: {e}"))?;
+    for (stage, text) in STAGES
+        .iter()
+        .zip([&listing.select, &listing.allocate, &listing.encode])
+    {
+        let text = text.trim_end().to_owned();
+        printer.after(stage.name, stage.output, &|| text.clone());
+    }
+    Ok(())
 }
 
 /// Checks that every named stage exists.
@@ -30,7 +66,7 @@ pub fn check_stages(stages: &Stages) -> Result<(), String> {
     let Stages::Named(names) = stages else {
         return Ok(());
     };
-    let known: Vec<&str> = pipeline::passes().iter().map(|p| p.name).collect();
+    let known = stage_names();
     match names.iter().find(|name| !known.contains(&name.as_str())) {
         Some(unknown) => Err(format!(
             "unknown pass `{unknown}`; `loko --passes` lists them"
@@ -82,8 +118,9 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
             previous: None,
             out: String::new(),
         };
-        pipeline::run(input, &mut Run::new(&mut printer))
+        let output = pipeline::run(input, &mut Run::new(&mut printer))
             .map_err(|error| format!("{path}: {error}"))?;
+        machine_stages(&mut printer, &output, path)?;
         return Ok(printer.out);
     }
     let db = Database::from_env();
@@ -121,8 +158,9 @@ pub fn dump_ir(stages: &Stages, diff: bool, path: &str, text: &str) -> Result<St
             previous: None,
             out: String::new(),
         };
-        pipeline::run_expanded((*unit.tree).clone(), &mut Run::new(&mut printer))
+        let output = pipeline::run_expanded((*unit.tree).clone(), &mut Run::new(&mut printer))
             .map_err(|error| format!("{path}: {error}"))?;
+        machine_stages(&mut printer, &output, path)?;
         if several && !printer.out.is_empty() {
             out.push_str(&format!(";; unit {}\n", unit.name));
         }

@@ -69,7 +69,15 @@ pub use data::Attach;
 
 /// Compiles a whole program into an image whose entry runs it.
 pub fn compile(tree: &Tree) -> Result<Image, CompileError> {
-    compile_image(tree, None).map(|compiled| compiled.image)
+    compile_image(tree, None, None).map(|compiled| compiled.image)
+}
+
+/// Compiles a program (or one unit of one) and returns its machine level as text, stage by
+/// stage ([`machine::listing`]): what `loko --dump-ir` shows after the tree passes.
+pub fn machine_listing(tree: &Tree) -> Result<machine::listing::Listing, CompileError> {
+    let mut listing = machine::listing::Listing::default();
+    compile_image(tree, None, Some(&mut listing))?;
+    Ok(listing)
 }
 
 /// An image compiled to be attached to a world, with what it adds to the world.
@@ -85,10 +93,14 @@ pub struct Attached {
 /// [`Attach`]): it must be placed at the world's context plus `attach.bias`, and its entry
 /// neither maps a heap nor a stack, using the world's.
 pub fn compile_attached(tree: &Tree, attach: Attach) -> Result<Attached, CompileError> {
-    compile_image(tree, Some(attach))
+    compile_image(tree, Some(attach), None)
 }
 
-fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, CompileError> {
+fn compile_image(
+    tree: &Tree,
+    attach: Option<Attach>,
+    mut listing: Option<&mut machine::listing::Listing>,
+) -> Result<Attached, CompileError> {
     let arena = &tree.arena;
     let Program::WithCode { labels, code, body } = &arena[tree.root];
     let mut g = Gen::new(arena)?;
@@ -129,8 +141,15 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
     g.bind(&mut entry)?;
     g.entry(code_start, main, code_at)?;
     // Register allocation and the lowering of the procedures' machine code; then encoding.
-    let lowered =
-        machine::lower::lower(&g.a.take_instructions(), &g.machine).map_err(CompileError::new)?;
+    let selected = g.a.take_instructions();
+    let names: Vec<String> = symbols.iter().map(|(name, _)| name.clone()).collect();
+    if let Some(listing) = listing.as_deref_mut() {
+        listing.select = machine::listing::selected(&selected, &g.machine, &names);
+    }
+    let lowered = machine::lower::lower(&selected, &g.machine).map_err(CompileError::new)?;
+    if let Some(listing) = listing.as_deref_mut() {
+        listing.allocate = machine::listing::allocated(&lowered, &g.machine, &names);
+    }
     let (result, bound) = encode(&lowered.code, code_at)?;
     let ip = |label: &CodeLabel| -> Result<u64, CompileError> {
         let label = bound
@@ -182,6 +201,14 @@ fn compile_image(tree: &Tree, attach: Option<Attach>) -> Result<Attached, Compil
             ));
         }
         code[at + 1..at + 5].copy_from_slice(&(offset as i32).to_le_bytes());
+    }
+    if let Some(listing) = listing {
+        let procedures: Vec<(String, std::ops::Range<u64>)> = image_symbols
+            .iter()
+            .filter(|s| names.contains(&s.name))
+            .map(|s| (s.name.clone(), s.offset..s.offset + s.size))
+            .collect();
+        listing.encode = machine::listing::encoded(&code, &procedures);
     }
     // The frame table follows the code (8-aligned); the context block points at it.
     let mut sites = Vec::with_capacity(g.frame_sites.len());

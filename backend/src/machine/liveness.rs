@@ -291,7 +291,7 @@ mod tests {
                 L4:
                     ret                     ;
                 L1:
-                    call qword ptr [rax+8]  ; v1
+                    call qword ptr [rax+8]           ; preserves nothing; v1
                     jmp L2                  ; v1
             "#]],
         );

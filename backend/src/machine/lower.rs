@@ -12,9 +12,10 @@
 //! (the definition of a value never used) to the next, with a `nop` between two labels.
 
 use super::regalloc::{self, Allocation, Home};
-use super::{Inst, Move, Procedure, Recorder};
+use super::{Inst, Move, Procedure, Recorder, VReg};
 use iced_x86::{Code, Instruction, MemoryOperand, OpKind, Register};
 use std::collections::HashMap;
+use std::ops::Range;
 
 /// The lowered code of a whole image.
 pub struct Lowered {
@@ -24,6 +25,21 @@ pub struct Lowered {
     pub live_slots: HashMap<usize, Vec<u32>>,
     /// Each clause's frame size in slots.
     pub frame_sizes: Vec<u32>,
+    /// Each procedure, in the order of [`Recorder::procedures`].
+    pub procedures: Vec<LoweredProcedure>,
+}
+
+/// Where a procedure went and how it was allocated (for `--dump-ir=allocate`).
+#[derive(Clone, Debug, Default)]
+pub struct LoweredProcedure {
+    /// Its instructions in [`Lowered::code`].
+    pub range: Range<usize>,
+    /// Each virtual register it mentions, with its home.
+    pub homes: Vec<(VReg, Home)>,
+    /// The clauses of its virtual registers.
+    pub clauses: Vec<u32>,
+    /// Its calls: (index in [`Lowered::code`], index in the code given to [`lower`]).
+    pub calls: Vec<(usize, usize)>,
 }
 
 /// Lowers `code`, whose procedures and moves `recorder` describes; code outside procedures
@@ -32,10 +48,12 @@ pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, Strin
     let mut out = Out::default();
     let mut live_slots = HashMap::new();
     let mut sizes: Vec<u32> = recorder.clauses.iter().map(|c| c.first_slot | 1).collect();
-    let mut procedures = recorder.procedures.clone();
-    procedures.sort_by_key(|r| r.start);
+    let mut procedures: Vec<(usize, Range<usize>)> =
+        recorder.procedures.iter().cloned().enumerate().collect();
+    procedures.sort_by_key(|(_, r)| r.start);
+    let mut lowered_procedures = vec![LoweredProcedure::default(); procedures.len()];
     let mut at = 0;
-    for range in &procedures {
+    for (index, range) in &procedures {
         for ins in &code[at..range.start] {
             out.copy(ins);
         }
@@ -55,7 +73,31 @@ pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, Strin
                 *size = (*size).max((slot + 1) | 1);
             }
         }
-        procedure(&p, &allocation, &sizes, &mut out, &mut live_slots)?;
+        let start = out.code.len();
+        let mut calls = Vec::new();
+        procedure(
+            &p,
+            &allocation,
+            &sizes,
+            &mut out,
+            &mut live_slots,
+            &mut calls,
+        )?;
+        let locals = &allocation.liveness.locals.vregs;
+        let mut clauses: Vec<u32> = locals
+            .iter()
+            .map(|v| recorder.vregs[v.0 as usize].clause)
+            .collect();
+        clauses.sort_unstable();
+        clauses.dedup();
+        let mut homes: Vec<(VReg, Home)> = locals.iter().copied().zip(allocation.homes).collect();
+        homes.sort_by_key(|&(v, _)| v);
+        lowered_procedures[*index] = LoweredProcedure {
+            range: start..out.code.len(),
+            homes,
+            clauses,
+            calls,
+        };
         at = range.end;
     }
     for ins in &code[at..] {
@@ -66,6 +108,7 @@ pub fn lower(code: &[Instruction], recorder: &Recorder) -> Result<Lowered, Strin
         code: out.code,
         live_slots,
         frame_sizes: sizes,
+        procedures: lowered_procedures,
     })
 }
 
@@ -75,6 +118,7 @@ fn procedure(
     sizes: &[u32],
     out: &mut Out,
     live_slots: &mut HashMap<usize, Vec<u32>>,
+    calls: &mut Vec<(usize, usize)>,
 ) -> Result<(), String> {
     let locals = &a.liveness.locals;
     let home = |v| a.homes[locals.index(v)];
@@ -119,6 +163,7 @@ fn procedure(
                     }
                     slots.sort_unstable();
                     live_slots.insert(p.range.start + i, slots);
+                    calls.push((out.code.len(), p.range.start + i));
                 }
                 match p.recorder.frame_relative.get(p.range.start + i) {
                     Some(clause) => {

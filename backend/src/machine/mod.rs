@@ -30,13 +30,14 @@
 //! (instruction selection still loads them into scratch registers first), so a value in a
 //! register costs one `mov` where a slot cost one load.
 
+pub mod listing;
 pub mod liveness;
 pub mod lower;
 pub mod regalloc;
 #[cfg(test)]
 mod testing;
 
-use iced_x86::{Formatter, Instruction, IntelFormatter, OpKind, Register};
+use iced_x86::{Instruction, OpKind, Register};
 use std::fmt;
 use std::ops::Range;
 
@@ -171,31 +172,13 @@ impl<'a> Procedure<'a> {
     }
 }
 
-/// The text form: one instruction a line, labels as `L<id>:`, branch targets as `L<id>`.
+/// The text form: one instruction a line, labels as `L<id>:`, branch targets as `L<id>`
+/// ([`listing`]).
 impl fmt::Display for Procedure<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut formatter = IntelFormatter::new();
-        for i in 0..self.len() {
-            if let Some(id) = self.label(i) {
-                writeln!(f, "L{id}:")?;
-            }
-            match self.inst(i) {
-                Inst::Move(Move::Def { dst, src }) => writeln!(f, "    mov {dst}, {}", reg(src))?,
-                Inst::Move(Move::Use { dst, src }) => writeln!(f, "    mov {}, {src}", reg(dst))?,
-                Inst::Fixed(ins)
-                    if ins.op_count() == 1 && ins.op0_kind() == OpKind::NearBranch64 =>
-                {
-                    let mnemonic = format!("{:?}", ins.mnemonic()).to_lowercase();
-                    writeln!(f, "    {mnemonic} L{}", ins.near_branch_target())?
-                }
-                Inst::Fixed(ins) => {
-                    let mut text = String::new();
-                    formatter.format(ins, &mut text);
-                    writeln!(f, "    {text}")?
-                }
-            }
-        }
-        Ok(())
+        let mut out = String::new();
+        listing::body(&mut out, &mut listing::unencoded_formatter(), self);
+        f.write_str(&out)
     }
 }
 
@@ -227,8 +210,4 @@ pub fn flow(ins: &Instruction) -> Flow {
         }
         _ => Flow::Next,
     }
-}
-
-fn reg(r: Register) -> String {
-    format!("{r:?}").to_lowercase()
 }
