@@ -4,12 +4,16 @@
 //!
 //! The queries, from a program's [`Source`] to its [`backend::Image`]:
 //! * [`read`]: the datums of one file.
-//! * [`expand_program`]: the expander over the program and every library it imports, giving one
-//!   [`ExpandedUnit`] per library (the base library first, the program last), each in canonical
-//!   form. This query is whole-program: the expander's binding table spans all the libraries of
-//!   an expansion, so any edit re-expands them all. What it does not redo is installing the base
-//!   library, most of the work for a small program: every expansion starts from a copy of the
-//!   expander's state after that ([`BaseState`], made once per thread). Library files are
+//! * [`expand_library`]: one library expanded on its own ([`passes::expand::delta`]): the
+//!   expander starts from a copy of its state after installing the base library ([`BaseState`],
+//!   made once per thread), merges the expansions of the library's imports (asked for through
+//!   this same query, so each is expanded once per database and again only when it or one of
+//!   its own imports changes), and expands the library alone. Its result is the library's unit
+//!   in canonical form and its delta (what importers merge).
+//! * [`expand_program`]: the program expanded the same way, giving one [`ExpandedUnit`] per
+//!   library (the base library first, the program last). An edit of a library re-runs
+//!   `expand_library` for it and for the libraries importing it (directly or not), and the
+//!   program's expansion; never for an unrelated library. Library and included files are
 //!   looked up through the database ([`DbLibraries`]), so reading one is a tracked dependency.
 //! * [`units`]: the expanded units as interned [`UnitKey`]s. A unit that expands to the same text
 //!   as before gets the same key, which is what lets an edit of one library leave the others'
@@ -28,13 +32,16 @@ use ir::source::{Diagnostic, SourceFile};
 use ir::symbol::Symbol;
 use passes::expand::LibrarySource;
 use passes::expand::base_state::BaseState;
+use passes::expand::delta::{ImportError, LibraryDelta};
+use passes::expand::library::show_name;
 use passes::pipeline::{self, PipelineError, Quiet, Run};
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::{Arc, Mutex};
+use thread_bound::ThreadBound;
 
 /// A source file the compiler was given: its path (as the user wrote it) and its text.
 #[salsa::input]
@@ -148,11 +155,13 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
         return Ok(vec![ExpandedUnit::new("program".to_owned(), &tree)]);
     }
     let read = read(db, program).as_ref().map_err(|d| d.to_string())?;
-    let base = base_state()?;
+    let (base, base_unit) = base_state()?;
+    let namespace = namespace(&format!("program {path}"))?;
     let mut libraries = DbLibraries { db };
     let mut world = crate::expand_time::World::new();
-    let units = passes::expand::expand_from(
+    let expansion = passes::expand::expand_program_from(
         &base,
+        namespace,
         path,
         &read.datums,
         &read.top_level,
@@ -160,23 +169,143 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
         Some(&mut world),
     )
     .map_err(|d| d.to_string())?;
-    Ok(units
+    // The separately expanded libraries' units are in canonical form already.
+    let mut canonical: HashMap<String, ExpandedUnit> = HashMap::new();
+    for library in &expansion.libraries {
+        let key = LibraryName::new(db, library_parts(&library.name));
+        if let Some(Ok(expanded)) = expand_library(db, key) {
+            canonical.insert(expanded.unit.name.clone(), expanded.unit.clone());
+        }
+    }
+    Ok(expansion
+        .units
         .into_iter()
-        .map(|unit| ExpandedUnit::new(unit.name, &unit.tree))
+        .enumerate()
+        .map(|(index, unit)| match canonical.remove(&unit.name) {
+            Some(expanded) => expanded,
+            None if index == 0 && unit.name == base_unit.name => base_unit.clone(),
+            None => ExpandedUnit::new(unit.name, &unit.tree),
+        })
         .collect())
 }
 
-thread_local! {
-    /// The expander's state with the base library installed: the same for every expansion (it
-    /// depends on nothing but the compiler), so it is made once per thread rather than tracked.
-    static BASE_STATE: OnceCell<Result<Rc<BaseState>, String>> = const { OnceCell::new() };
+/// A library's name, `(foo bar)` as `["foo", "bar"]`: the key of its expansion.
+#[salsa::interned]
+pub struct LibraryName<'db> {
+    #[returns(ref)]
+    pub parts: Vec<String>,
 }
 
-/// The expander's state with the base library installed, made on first use.
-fn base_state() -> Result<Rc<BaseState>, String> {
+fn library_parts(name: &[Symbol]) -> Vec<String> {
+    name.iter().map(|part| part.as_str().to_owned()).collect()
+}
+
+/// A library expanded on its own: its unit, and what importers merge.
+pub struct LibraryExpansion {
+    pub unit: ExpandedUnit,
+    pub delta: ThreadBound<Rc<LibraryDelta>>,
+}
+
+/// Expands library `name` on its own (see the module documentation); `None` if no file holds
+/// it.
+#[salsa::tracked(returns(ref), no_eq, cycle_result = library_cycle)]
+pub fn expand_library<'db>(
+    db: &'db dyn Db,
+    name: LibraryName<'db>,
+) -> Option<Result<Arc<LibraryExpansion>, ImportError>> {
+    let symbols: Vec<Symbol> = name.parts(db).iter().map(|p| Symbol::intern(p)).collect();
+    let source = library_source(db, &symbols)?;
+    let failed = |message: String| ImportError::Failed(Diagnostic::error(None, message));
+    let read = match read(db, source) {
+        Ok(read) => read,
+        Err(diagnostic) => return Some(Err(ImportError::Failed(diagnostic.clone()))),
+    };
+    let base = match base_state() {
+        Ok((base, _)) => base,
+        Err(message) => return Some(Err(failed(message))),
+    };
+    let namespace = match namespace(&format!("library {}", show_name(&symbols))) {
+        Ok(namespace) => namespace,
+        Err(message) => return Some(Err(failed(message))),
+    };
+    let mut libraries = DbLibraries { db };
+    let mut world = crate::expand_time::World::new();
+    EXPANDING.with(|stack| stack.borrow_mut().push(symbols.clone()));
+    let delta = passes::expand::delta::expand_library(
+        &base,
+        namespace,
+        &symbols,
+        source.path(db),
+        &read.datums,
+        &read.top_level,
+        &mut libraries,
+        Some(&mut world),
+    );
+    EXPANDING.with(|stack| stack.borrow_mut().pop());
+    Some(delta.map(|delta| {
+        Arc::new(LibraryExpansion {
+            unit: ExpandedUnit::new(show_name(&symbols), &delta.unit.tree),
+            delta: ThreadBound::new(Rc::new(delta)),
+        })
+    }))
+}
+
+/// What [`expand_library`] answers when salsa finds it in a cycle (a library importing itself
+/// through others, met while salsa re-validates a result rather than through
+/// [`DbLibraries::expanded_library`], which reports cycles itself).
+fn library_cycle<'db>(
+    db: &'db dyn Db,
+    _: salsa::Id,
+    name: LibraryName<'db>,
+) -> Option<Result<Arc<LibraryExpansion>, ImportError>> {
+    let symbols: Vec<Symbol> = name.parts(db).iter().map(|p| Symbol::intern(p)).collect();
+    Some(Err(ImportError::Cycle(vec![symbols])))
+}
+
+/// The file holding library `name`, if there is one.
+fn library_source(db: &dyn Db, name: &[Symbol]) -> Option<Source> {
+    passes::expand::loader::library_paths(db.library_roots(), name)
+        .into_iter()
+        .find_map(|path| db.load(&path.display().to_string()).ok())
+}
+
+/// The handle namespace of the expansion `key` (a library or program): a small number, the
+/// same for the same key in the whole process (0 is the base library's).
+fn namespace(key: &str) -> Result<u32, String> {
+    static NAMESPACES: Mutex<Option<HashMap<String, u32>>> = Mutex::new(None);
+    let mut table = NAMESPACES
+        .lock()
+        .map_err(|_| "internal error: the namespace table is poisoned".to_owned())?;
+    let table = table.get_or_insert_with(HashMap::new);
+    let next = table.len() as u32 + 1;
+    if next >= 1 << 28 {
+        return Err("too many libraries and programs expanded in one process".to_owned());
+    }
+    Ok(*table.entry(key.to_owned()).or_insert(next))
+}
+
+thread_local! {
+    /// The expander's state with the base library installed, and the base library's unit: the
+    /// same for every expansion (they depend on nothing but the compiler), so they are made
+    /// once per thread rather than tracked.
+    static BASE_STATE: OnceCell<Result<(Rc<BaseState>, ExpandedUnit), String>> =
+        const { OnceCell::new() };
+    /// The libraries [`expand_library`] is expanding on this thread, outermost first.
+    static EXPANDING: RefCell<Vec<Vec<Symbol>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The expander's state with the base library installed and the base unit, made on first use.
+fn base_state() -> Result<(Rc<BaseState>, ExpandedUnit), String> {
     BASE_STATE.with(|cell| {
-        cell.get_or_init(|| BaseState::new().map(Rc::new).map_err(|d| d.to_string()))
-            .clone()
+        cell.get_or_init(|| {
+            let base = BaseState::new().map_err(|d| d.to_string())?;
+            let unit = base
+                .base_unit()
+                .map(|unit| ExpandedUnit::new(unit.name.clone(), &unit.tree))
+                .ok_or_else(|| "internal error: the base library has no unit".to_owned())?;
+            Ok((Rc::new(base), unit))
+        })
+        .clone()
     })
 }
 
@@ -249,6 +378,39 @@ impl LibrarySource for DbLibraries<'_> {
         let full = full.display().to_string();
         let source = self.db.load(&full)?;
         Ok((full, source.text(self.db).clone()))
+    }
+
+    fn expanded_library(
+        &mut self,
+        name: &[Symbol],
+    ) -> Option<Result<Rc<LibraryDelta>, ImportError>> {
+        let cycle = EXPANDING.with(|stack| {
+            let stack = stack.borrow();
+            let at = stack.iter().position(|n| n == name)?;
+            Some(stack[at..].to_vec())
+        });
+        if let Some(cycle) = cycle {
+            // The error holds while the files of the libraries in the cycle are unchanged.
+            for library in &cycle {
+                if let Some(source) = library_source(self.db, library) {
+                    source.text(self.db);
+                }
+            }
+            return Some(Err(ImportError::Cycle(cycle)));
+        }
+        let key = LibraryName::new(self.db, library_parts(name));
+        Some(match expand_library(self.db, key).as_ref()? {
+            Ok(expansion) => expansion.delta.get().map(Rc::clone).ok_or_else(|| {
+                ImportError::Failed(Diagnostic::error(
+                    None,
+                    format!(
+                        "internal error: library {} was expanded on another thread",
+                        show_name(name)
+                    ),
+                ))
+            }),
+            Err(error) => Err(error.clone()),
+        })
     }
 }
 
@@ -332,3 +494,4 @@ impl Database {
 
 #[cfg(test)]
 mod tests;
+mod thread_bound;

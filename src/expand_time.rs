@@ -72,7 +72,7 @@ thread_local! {
     /// The expander answering the running transformer's questions.
     static HOST: Cell<Option<*const (dyn ExpandHost + 'static)>> = const { Cell::new(None) };
     /// The running call's identifier tag and the input lists' spans.
-    static CALL: RefCell<(u64, HashMap<u64, u32>)> = RefCell::new((FALSE, HashMap::new()));
+    static CALL: RefCell<(u64, HashMap<u64, passes::expand::phase::Handle>)> = RefCell::new((FALSE, HashMap::new()));
     /// The `syntax-violation` reported by the running transformer.
     static VIOLATION: RefCell<Option<RunError>> = const { RefCell::new(None) };
 }

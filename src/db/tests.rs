@@ -4,6 +4,10 @@ use super::*;
 use salsa::Setter;
 use salsa::plumbing::AsId;
 
+fn ran_in(executed: &[String], query: &str) -> usize {
+    executed.iter().filter(|e| e.starts_with(query)).count()
+}
+
 fn ran(db: &Database, query: &str) -> usize {
     db.take_executed()
         .iter()
@@ -184,6 +188,136 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     let program_third = compile_unit_entry(&db, program, "program");
     assert_ne!(program_third, program_first);
     assert_eq!(compiled(&third), vec![&program_third], "{third:?}");
+}
+
+/// The `expand_library` entry of library `(name)`, as the execution log shows it.
+fn expand_library_entry(db: &Database, name: &str) -> String {
+    let key = LibraryName::new(db, vec![name.to_owned()]);
+    format!("expand_library({:?})", key.as_id())
+}
+
+/// The libraries whose `expand_library` ran, by name, sorted.
+fn expanded_libraries(db: &Database, executed: &[String], names: &[&str]) -> Vec<String> {
+    let mut ran: Vec<String> = names
+        .iter()
+        .filter(|name| executed.contains(&expand_library_entry(db, name)))
+        .map(|name| name.to_string())
+        .collect();
+    ran.sort();
+    ran
+}
+
+#[test]
+fn editing_one_library_reexpands_it_and_its_importers_only() {
+    let dir = TempDir::new("expand-per-library");
+    let a_path = dir.write("a.sls", &library_a(1, 10));
+    dir.write("b.sls", &library("b", 2));
+    // (c) imports (a), and exports a macro that expands into a use of (a)'s macro. (It also
+    // defines a variable: a unit of macros only ends in a tail call of `void`, which the
+    // linking of units on main today lets end the whole program.)
+    dir.write(
+        "c.sls",
+        "(library (c) (export c-value) (import (rnrs) (a))
+           (define-syntax c-value (syntax-rules () ((_) (a-scale (a-value)))))
+           (define c-unused 0))",
+    );
+    let program_path = dir.write(
+        "program.sps",
+        "(import (rnrs) (a) (b) (c)) (exit (+ (c-value) (b-value)))",
+    );
+    let other_path = dir.write("other.sps", "(import (rnrs) (b)) (exit (* 7 (b-value)))");
+    let mut db = Database::with_library_roots(vec![dir.0.clone()]);
+    let program = db.load(&program_path).expect("the program is there");
+    let names = ["a", "b", "c"];
+
+    assert_eq!(exit_status(&db, program), 12);
+    let first = db.take_executed();
+    assert_eq!(
+        expanded_libraries(&db, &first, &names),
+        ["a", "b", "c"],
+        "{first:?}"
+    );
+    // Each library once, although (a) is imported by the program and by (c).
+    assert_eq!(ran_in(&first, "expand_library("), 3, "{first:?}");
+
+    // Edit (a): (a), (c) (which imports it) and the program are expanded again; (b) is not.
+    let a = db.load(&a_path).expect("(a) was read");
+    a.set_text(&mut db).to(library_a(4, 100));
+    assert_eq!(exit_status(&db, program), 402);
+    let second = db.take_executed();
+    assert_eq!(
+        expanded_libraries(&db, &second, &names),
+        ["a", "c"],
+        "{second:?}"
+    );
+    assert_eq!(ran_in(&second, "expand_program("), 1, "{second:?}");
+    // Its unit is not lowered again either.
+    assert!(!compiled(&second).contains(&&compile_unit_entry(&db, program, "(b)")));
+
+    // A second program importing (b) in the same database: (b) is not expanded again.
+    let other = db.load(&other_path).expect("the other program is there");
+    assert_eq!(exit_status(&db, other), 14);
+    let third = db.take_executed();
+    assert_eq!(ran_in(&third, "expand_library("), 0, "{third:?}");
+    assert_eq!(ran_in(&third, "expand_program("), 1, "{third:?}");
+    // Both programs share (b)'s unit: it is lowered once.
+    assert_eq!(
+        compile_unit_entry(&db, other, "(b)"),
+        compile_unit_entry(&db, program, "(b)")
+    );
+}
+
+#[test]
+fn a_procedural_macro_is_run_by_an_importer_of_a_library_expanded_separately() {
+    let dir = TempDir::new("procedural-import");
+    dir.write(
+        "m.sls",
+        "(library (m) (export swap! twice) (import (rnrs))
+           (define (helper x) (* 2 x))
+           (define-syntax swap!
+             (lambda (stx)
+               (syntax-case stx ()
+                 ((_ a b) #'(let ((tmp a)) (set! a b) (set! b tmp))))))
+           (define-syntax twice
+             (lambda (stx)
+               (syntax-case stx ()
+                 ((_ e) #'(helper e))))))",
+    );
+    dir.write(
+        "n.sls",
+        "(library (n) (export n-value) (import (rnrs) (m))
+           (define (n-value) (let ((x 1) (y 20)) (swap! x y) (twice (- x y)))))",
+    );
+    let program_path = dir.write(
+        "program.sps",
+        "(import (rnrs) (m) (n)) (define tmp 3) (define other 5) (swap! tmp other)
+         (exit (+ (n-value) (twice tmp) other))",
+    );
+    let db = Database::with_library_roots(vec![dir.0.clone()]);
+    let program = db.load(&program_path).expect("the program is there");
+    // (n-value) = 2 * (20 - 1) = 38; (twice 5) = 10; other = 3.
+    assert_eq!(exit_status(&db, program), 38 + 10 + 3);
+    let executed = db.take_executed();
+    assert_eq!(ran_in(&executed, "expand_library("), 2, "{executed:?}");
+}
+
+#[test]
+fn a_cyclic_import_is_reported_not_looped() {
+    let dir = TempDir::new("cycle");
+    dir.write("p.sls", "(library (p) (export) (import (rnrs) (q)))");
+    dir.write("q.sls", "(library (q) (export) (import (rnrs) (p)))");
+    let program_path = dir.write("program.sps", "(import (rnrs) (p)) (exit 0)");
+    let db = Database::with_library_roots(vec![dir.0.clone()]);
+    let program = db.load(&program_path).expect("the program is there");
+    let message = image(&db, program)
+        .as_ref()
+        .err()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        message.contains("cyclic import: (p) imports (q) imports (p)"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -6,7 +6,7 @@
 use ir::datum::Datum;
 use ir::number::Number;
 use ir::symbol::Symbol;
-use passes::expand::phase::{RunError, Value, Violation};
+use passes::expand::phase::{Handle, RunError, Value, Violation};
 use runtime::context::Context;
 use runtime::value::*;
 use std::collections::HashMap;
@@ -18,7 +18,7 @@ pub struct Converter<'a> {
     ctx: *mut Context,
     tag: u64,
     symbols: &'a mut HashMap<Symbol, u64>,
-    spans: HashMap<u64, u32>,
+    spans: HashMap<u64, Handle>,
 }
 
 fn word(address: u64) -> u64 {
@@ -36,7 +36,7 @@ impl<'a> Converter<'a> {
         }
     }
 
-    pub fn into_spans(self) -> HashMap<u64, u32> {
+    pub fn into_spans(self) -> HashMap<u64, Handle> {
         self.spans
     }
 
@@ -113,12 +113,7 @@ impl<'a> Converter<'a> {
             Value::Ident { name, scopes, span } => {
                 let name = self.symbol(*name)?;
                 let p = self.object(HEADER_RECORD, 4, 4)?;
-                let fields = [
-                    self.tag,
-                    name,
-                    fixnum(i64::from(*scopes)),
-                    fixnum(i64::from(*span)),
-                ];
+                let fields = [self.tag, name, fixnum(*scopes as i64), fixnum(*span as i64)];
                 for (i, field) in fields.into_iter().enumerate() {
                     // SAFETY: inside the object just allocated.
                     unsafe { *p.add(1 + i) = field };
@@ -223,7 +218,7 @@ fn string_text(v: u64) -> Option<String> {
 
 /// An identifier's name, scopes handle and span handle, if `v` is an identifier (a record
 /// whose type is `tag`).
-pub fn identifier(v: u64, tag: u64) -> Option<(Symbol, u32, u32)> {
+pub fn identifier(v: u64, tag: u64) -> Option<(Symbol, Handle, Handle)> {
     if v & TAG_MASK != TAG_OBJECT || kind(v) != HEADER_RECORD || length(v) != 4 {
         return None;
     }
@@ -236,15 +231,11 @@ pub fn identifier(v: u64, tag: u64) -> Option<(Symbol, u32, u32)> {
     if scopes & TAG_MASK != TAG_FIXNUM || span & TAG_MASK != TAG_FIXNUM {
         return None;
     }
-    Some((
-        name,
-        (scopes >> FIXNUM_SHIFT) as u32,
-        (span >> FIXNUM_SHIFT) as u32,
-    ))
+    Some((name, scopes >> FIXNUM_SHIFT, span >> FIXNUM_SHIFT))
 }
 
 /// The output of a transformer as a value the expander takes.
-pub fn from_heap(v: u64, tag: u64, spans: &HashMap<u64, u32>) -> Result<Value, RunError> {
+pub fn from_heap(v: u64, tag: u64, spans: &HashMap<u64, Handle>) -> Result<Value, RunError> {
     let mut budget = MAX_NODES;
     read_value(v, tag, spans, &mut budget)
 }
@@ -252,7 +243,7 @@ pub fn from_heap(v: u64, tag: u64, spans: &HashMap<u64, u32>) -> Result<Value, R
 fn read_value(
     v: u64,
     tag: u64,
-    spans: &HashMap<u64, u32>,
+    spans: &HashMap<u64, Handle>,
     budget: &mut usize,
 ) -> Result<Value, RunError> {
     ir::nanopass::grow(|| {
@@ -341,7 +332,7 @@ fn not_syntax(what: &str) -> RunError {
 }
 
 /// The `syntax-violation` a transformer reported: the list (who message form subform).
-pub fn violation(list: u64, tag: u64, spans: &HashMap<u64, u32>) -> RunError {
+pub fn violation(list: u64, tag: u64, spans: &HashMap<u64, Handle>) -> RunError {
     let mut parts = Vec::new();
     let mut at = list;
     while at & TAG_MASK == TAG_PAIR && parts.len() < 4 {

@@ -143,8 +143,7 @@ pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
         }
     }
     let saved_unit = ex.unit;
-    ex.unit = ex.next_unit;
-    ex.next_unit += 1;
+    ex.unit = Symbol::intern(UNIT_NAME);
     let body = ex.expand_body(syntax, BodyKind::TopLevel { prefix: "$base" }, None)?;
     ex.unit = saved_unit;
     let root = ex.arena.program_program(body);

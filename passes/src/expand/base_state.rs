@@ -24,10 +24,8 @@ use std::collections::{HashMap, HashSet};
 #[derive(Clone)]
 pub struct BaseState {
     bindings: Bindings,
-    next_scope: u32,
     arena: Arena,
-    unit: usize,
-    next_unit: usize,
+    unit: Symbol,
     libraries: HashMap<Vec<Symbol>, LibraryState>,
     units: Vec<Unit>,
     standard: StandardLibraries,
@@ -59,10 +57,8 @@ impl BaseState {
         let mut no_files = NoFiles;
         let Expander {
             bindings,
-            next_scope,
             arena,
             unit,
-            next_unit,
             chain: _,
             chain_depth: _,
             loader: _,
@@ -80,13 +76,18 @@ impl BaseState {
             base_scopes,
             phase_marks: _,
             last_use_site: _,
+            procedures: _,
+            own_global_names: _,
+            imported: _,
+            merged: _,
         } = Expander::new(&mut no_files, None)?;
+        // What the base made is no expansion's own.
+        let mut bindings = bindings;
+        bindings.forget_own();
         Ok(BaseState {
             bindings,
-            next_scope,
             arena,
             unit,
-            next_unit,
             libraries,
             units,
             standard,
@@ -100,19 +101,25 @@ impl BaseState {
         })
     }
 
-    /// An expander starting from a copy of this state, as [`Expander::new`] would have made it.
+    /// The base library's unit.
+    pub fn base_unit(&self) -> Option<&Unit> {
+        self.units.first()
+    }
+
+    /// An expander starting from a copy of this state, as [`Expander::new`] would have made it,
+    /// making run-time handles in `namespace` (0, the base's own, gives the handles of a fresh
+    /// expansion; a driver expanding libraries separately gives each its own).
     pub fn expander<'l>(
         &self,
+        namespace: u32,
         loader: &'l mut dyn LibrarySource,
         runner: Option<&'l mut dyn PhaseRunner>,
     ) -> Expander<'l> {
         let state = self.clone();
         Expander {
             bindings: state.bindings,
-            next_scope: state.next_scope,
             arena: state.arena,
             unit: state.unit,
-            next_unit: state.next_unit,
             chain: None,
             chain_depth: 0,
             loader,
@@ -126,10 +133,14 @@ impl BaseState {
             assigned: state.assigned,
             exported: state.exported,
             runner,
-            handles: state.handles,
+            handles: state.handles.in_namespace(namespace),
             base_scopes: state.base_scopes,
             phase_marks: Vec::new(),
             last_use_site: None,
+            procedures: HashMap::new(),
+            own_global_names: Vec::new(),
+            imported: Vec::new(),
+            merged: Vec::new(),
         }
     }
 }
@@ -164,7 +175,7 @@ mod tests {
             // Twice from the same state: the first expansion leaves it as it was.
             for _ in 0..2 {
                 let mut loader = FileSystem::from_env();
-                let reused = expand_from(&base, "p.sps", &datums, &forms, &mut loader, None)
+                let reused = expand_from(&base, 0, "p.sps", &datums, &forms, &mut loader, None)
                     .unwrap_or_else(|d| panic!("{d}"));
                 assert_eq!(texts(&reused), texts(&fresh));
             }

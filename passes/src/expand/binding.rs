@@ -2,9 +2,13 @@
 //!
 //! A binding is recorded for a symbol and a scope set; an identifier refers to the binding of
 //! its symbol whose scope set is the largest subset of the identifier's scopes (Flatt, "Binding
-//! as Sets of Scopes"). One table serves the whole expansion (all libraries and the program),
-//! which is what lets a macro exported by one library refer to that library's unexported
-//! helpers: the template's identifiers keep the library's scopes.
+//! as Sets of Scopes"). One table serves an expansion: the bindings it makes, the base
+//! library's, and those of the libraries it imports (merged from their own expansions,
+//! [`super::delta`]), which is what lets a macro exported by one library refer to that library's
+//! unexported helpers: the template's identifiers keep the library's scopes.
+//!
+//! Binding ids come from one counter for the whole process, so the bindings of separately
+//! expanded libraries never collide and their tables merge by union.
 
 use super::syntax::{Ident, Scope, ScopeSet};
 use super::syntax_rules::Transformer;
@@ -13,10 +17,22 @@ use ir::symbol::Symbol;
 use ir::var::Var;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// An index into the table's bindings.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct BindingId(pub u32);
+/// A binding's id, unique in the process (see the module documentation).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+pub struct BindingId(pub u64);
+
+/// The next binding id of the process.
+static NEXT_BINDING: AtomicU64 = AtomicU64::new(0);
+
+impl BindingId {
+    /// The id the next binding made anywhere in the process will get: every binding made
+    /// later has a larger one.
+    pub fn next() -> BindingId {
+        BindingId(NEXT_BINDING.load(Ordering::Relaxed))
+    }
+}
 
 /// The forms the expander implements directly.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -65,8 +81,8 @@ pub enum Binding {
     Global {
         /// Its globally unique name, `lib/name::var` (see the module documentation of `expand`).
         name: Symbol,
-        /// The unit (library) that defines it.
-        unit: usize,
+        /// The name of the unit (library) that defines it: `(foo bar)`, `program`.
+        unit: Symbol,
     },
     Primitive(Symbol),
     /// A `syntax-case` pattern variable: `var` holds its value, in lists nested `depth` deep.
@@ -76,19 +92,41 @@ pub enum Binding {
     },
 }
 
+/// A `bind`: a name, a scope set and the binding filed under them.
+pub type Filed = (Symbol, ScopeSet, BindingId);
+
 /// The binding table.
 ///
 /// Each binding is filed under its name and the newest scope of its scope set (as Racket files
 /// bindings in their scopes): an identifier can only refer to bindings filed under one of its
 /// own scopes, so resolving looks at a few short lists instead of every binding of a common
 /// name like `x` or `loop`.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct Bindings {
     by_key: HashMap<(Symbol, Scope), Vec<(ScopeSet, BindingId)>>,
     /// For each name, the scopes its bindings are filed under: resolving an identifier with
     /// more scopes than that (deep inside nested binding forms) looks only there.
     key_scopes: HashMap<Symbol, Vec<Scope>>,
-    bindings: Vec<Binding>,
+    bindings: HashMap<BindingId, Binding>,
+    /// The bindings this table made itself (not merged from another expansion), in order.
+    own: Vec<BindingId>,
+    /// The `bind`s this table made itself, in order.
+    own_binds: Vec<(Symbol, ScopeSet, BindingId)>,
+    /// What [`Bindings::get`] answers for an id it does not know.
+    missing: Binding,
+}
+
+impl Default for Bindings {
+    fn default() -> Bindings {
+        Bindings {
+            by_key: HashMap::new(),
+            key_scopes: HashMap::new(),
+            bindings: HashMap::new(),
+            own: Vec::new(),
+            own_binds: Vec::new(),
+            missing: Binding::Core(CoreForm::Auxiliary),
+        }
+    }
 }
 
 /// The scope a binding with `scopes` is filed under.
@@ -107,11 +145,13 @@ pub enum Resolved {
 impl Bindings {
     /// Records a new binding.
     pub fn add(&mut self, binding: Binding) -> BindingId {
-        self.bindings.push(binding);
-        BindingId((self.bindings.len() - 1) as u32)
+        let id = BindingId(NEXT_BINDING.fetch_add(1, Ordering::Relaxed));
+        self.bindings.insert(id, binding);
+        self.own.push(id);
+        id
     }
 
-    /// How many bindings there are (the next binding's index).
+    /// How many bindings there are.
     pub fn len(&self) -> usize {
         self.bindings.len()
     }
@@ -120,12 +160,59 @@ impl Bindings {
         self.bindings.is_empty()
     }
 
+    /// The binding `id`; an id this table does not know (which the expander never asks for)
+    /// reads as an auxiliary keyword rather than panicking.
     pub fn get(&self, id: BindingId) -> &Binding {
-        &self.bindings[id.0 as usize]
+        self.bindings.get(&id).unwrap_or(&self.missing)
     }
 
     /// Binds `name` with exactly `scopes` to `binding`, replacing a binding with the same scopes.
     pub fn bind(&mut self, name: Symbol, scopes: ScopeSet, binding: BindingId) {
+        self.own_binds.push((name, scopes.clone(), binding));
+        self.file(name, scopes, binding);
+    }
+
+    /// Forgets which bindings and `bind`s this table made itself: from now on, only those made
+    /// after this call count as its own.
+    pub fn forget_own(&mut self) {
+        self.own.clear();
+        self.own_binds.clear();
+    }
+
+    /// The bindings this table made itself, except local variables and pattern variables
+    /// (which no other unit can refer to), and the `bind`s of those.
+    pub fn own_globals(&self) -> (Vec<(BindingId, Binding)>, Vec<Filed>) {
+        let is_local = |b: &Binding| matches!(b, Binding::Lexical(_) | Binding::PatternVar { .. });
+        let bindings = self
+            .own
+            .iter()
+            .filter_map(|id| Some((*id, self.bindings.get(id)?.clone())))
+            .filter(|(_, b)| !is_local(b))
+            .collect();
+        let binds = self
+            .own_binds
+            .iter()
+            .filter(|(_, _, id)| !is_local(self.get(*id)))
+            .cloned()
+            .collect();
+        (bindings, binds)
+    }
+
+    /// Adds bindings made by another table (another library's expansion), not as its own.
+    pub fn merge(
+        &mut self,
+        bindings: &[(BindingId, Binding)],
+        binds: &[(Symbol, ScopeSet, BindingId)],
+    ) {
+        for (id, binding) in bindings {
+            self.bindings.insert(*id, binding.clone());
+        }
+        for (name, scopes, id) in binds {
+            self.file(*name, scopes.clone(), *id);
+        }
+    }
+
+    fn file(&mut self, name: Symbol, scopes: ScopeSet, binding: BindingId) {
         let key = key_scope(&scopes);
         let entries = self.by_key.entry((name, key)).or_default();
         if entries.is_empty() {

@@ -3,6 +3,7 @@
 
 use super::Unit;
 use super::binding::{Binding, BindingId, Bindings, CoreForm, MacroUse, Resolved};
+use super::delta::LibraryDelta;
 use super::library::{Exports, show_name};
 use super::loader::LibrarySource;
 use super::phase::{Handles, PhaseRunner};
@@ -30,12 +31,10 @@ pub enum LibraryState {
 /// The expander: one per expansion of a program (or library) and everything it imports.
 pub struct Expander<'l> {
     pub bindings: Bindings,
-    pub(super) next_scope: u32,
     /// The arena of the unit being expanded.
     pub arena: Arena,
-    /// The unit being expanded (an index in the order units were started).
-    pub unit: usize,
-    pub next_unit: usize,
+    /// The name of the unit being expanded (`(foo bar)`, `program`).
+    pub unit: Symbol,
     /// The macro uses that produced the syntax being expanded, innermost first.
     pub chain: Option<Rc<MacroUse>>,
     pub(super) chain_depth: usize,
@@ -63,9 +62,17 @@ pub struct Expander<'l> {
     pub base_scopes: ScopeSet,
     /// The use-site scope the last macro use got, if it got one ([`Expander::apply_macro`]).
     pub last_use_site: Option<Scope>,
-    /// While expanding expand-time code: the number of bindings when it started (innermost
+    /// While expanding expand-time code: the next binding id when it started (innermost
     /// last); a variable bound before that belongs to the program and cannot be used.
-    pub phase_marks: Vec<usize>,
+    pub phase_marks: Vec<BindingId>,
+    /// The procedural transformers evaluated in this expansion's runner, by id: their handles.
+    pub procedures: HashMap<u64, u32>,
+    /// The global names this expansion gave out itself.
+    pub own_global_names: Vec<Symbol>,
+    /// The separately expanded libraries the unit being expanded imports directly.
+    pub imported: Vec<Rc<LibraryDelta>>,
+    /// Every separately expanded library merged into this expansion, in dependency order.
+    pub merged: Vec<Rc<LibraryDelta>>,
 }
 
 impl<'l> Expander<'l> {
@@ -79,10 +86,8 @@ impl<'l> Expander<'l> {
         let underscore = bindings.add(Binding::Core(CoreForm::Auxiliary));
         let mut expander = Expander {
             bindings,
-            next_scope: 0,
             arena: Arena::default(),
-            unit: 0,
-            next_unit: 0,
+            unit: Symbol::intern("program"),
             chain: None,
             chain_depth: 0,
             loader,
@@ -100,6 +105,10 @@ impl<'l> Expander<'l> {
             base_scopes: ScopeSet::default(),
             phase_marks: Vec::new(),
             last_use_site: None,
+            procedures: HashMap::new(),
+            own_global_names: Vec::new(),
+            imported: Vec::new(),
+            merged: Vec::new(),
         };
         let base = super::base::install(&mut expander)?;
         expander.standard = StandardLibraries::read(&base)?;
@@ -107,8 +116,7 @@ impl<'l> Expander<'l> {
     }
 
     pub fn fresh_scope(&mut self) -> Scope {
-        self.next_scope += 1;
-        Scope(self.next_scope)
+        Scope::fresh()
     }
 
     /// An error at `span`, with the chain of macro uses that led here as notes. A span inside
@@ -256,9 +264,15 @@ impl<'l> Expander<'l> {
                 .apply(form)
                 .map_err(|d| self.error(d.span.or(span), d.message))?,
             Transformer::Procedure {
-                handle: Some(handle),
-            } => self.apply_procedure(*handle, name, form, scope, span)?,
-            Transformer::Procedure { handle: None } => {
+                id,
+                expression: Some(expression),
+            } => {
+                let handle = self.procedure_handle(*id, expression, span)?;
+                self.apply_procedure(handle, name, form, scope, span)?
+            }
+            Transformer::Procedure {
+                expression: None, ..
+            } => {
                 return Err(self.error(
                     span,
                     format!(
@@ -328,6 +342,7 @@ impl<'l> Expander<'l> {
             candidate = Symbol::intern(&format!("{base}.{n}"));
             n += 1;
         }
+        self.own_global_names.push(candidate);
         candidate
     }
 }

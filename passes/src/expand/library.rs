@@ -10,6 +10,7 @@
 use super::Unit;
 use super::binding::{Binding, BindingId};
 use super::body::BodyKind;
+use super::delta::ImportError;
 use super::expander::{Expander, LibraryState};
 use super::syntax::{Ident, Scope, ScopeSet, Syntax, from_datum};
 use ir::datum::{DatumId, Datums};
@@ -51,6 +52,11 @@ fn symbol_head(stx: &Syntax) -> Option<&'static str> {
     stx.head_id().map(|id| id.name.as_str())
 }
 
+/// Whether `stx` is a `library` or `define-library` form.
+pub fn is_library_form(stx: &Syntax) -> bool {
+    matches!(symbol_head(stx), Some("library" | "define-library"))
+}
+
 impl Expander<'_> {
     /// Expands the forms of a file: a program, or one or more libraries.
     pub fn expand_file(
@@ -64,8 +70,7 @@ impl Expander<'_> {
         for &form in forms {
             syntax.push(from_datum(datums, form, &ScopeSet::of(scope), false)?);
         }
-        let is_library = |s: &Syntax| matches!(symbol_head(s), Some("library" | "define-library"));
-        if syntax.first().is_some_and(is_library) {
+        if syntax.first().is_some_and(is_library_form) {
             // Each library gets a scope of its own: they share nothing but the file.
             let mut separate = Vec::with_capacity(forms.len());
             for &form in forms {
@@ -77,7 +82,7 @@ impl Expander<'_> {
             }
             for (scope, form) in &separate {
                 let (scope, form) = (*scope, form);
-                if !is_library(form) {
+                if !is_library_form(form) {
                     return Err(
                         self.error(form.span(), "a library file may contain only libraries")
                     );
@@ -103,7 +108,11 @@ impl Expander<'_> {
     }
 
     /// Records that library `name` is being expanded; an error if it already is (a cycle).
-    fn mark_loading(&mut self, name: &[Symbol], span: Option<Span>) -> Result<(), Diagnostic> {
+    pub(super) fn mark_loading(
+        &mut self,
+        name: &[Symbol],
+        span: Option<Span>,
+    ) -> Result<(), Diagnostic> {
         if let Some(at) = self.loading.iter().position(|n| n == name) {
             let mut cycle: Vec<String> = self.loading[at..].iter().map(|n| show_name(n)).collect();
             cycle.push(show_name(name));
@@ -155,7 +164,7 @@ impl Expander<'_> {
     }
 
     /// An R6RS `(library name (export ...) (import ...) body ...)` or R7RS `define-library`.
-    fn library_parts(&mut self, path: &str, form: &Syntax) -> Result<Parts, Diagnostic> {
+    pub(super) fn library_parts(&mut self, path: &str, form: &Syntax) -> Result<Parts, Diagnostic> {
         if symbol_head(form) == Some("define-library") {
             return self.define_library_parts(path, form);
         }
@@ -216,8 +225,11 @@ impl Expander<'_> {
         let saved_arena = std::mem::take(&mut self.arena);
         let saved_unit = self.unit;
         let saved_chain = self.chain.take();
-        self.unit = self.next_unit;
-        self.next_unit += 1;
+        self.unit = Symbol::intern(&if parts.name.is_empty() {
+            "program".to_owned()
+        } else {
+            show_name(&parts.name)
+        });
         let result = self.finish_unit(parts, scope, span);
         self.arena = saved_arena;
         self.unit = saved_unit;
@@ -465,21 +477,23 @@ impl Expander<'_> {
             }
             None => {}
         }
+        // A library the loader has expanded on its own: merged, not expanded again.
+        match self.loader.expanded_library(name) {
+            Some(Ok(delta)) => {
+                self.merge_library(&delta)
+                    .map_err(|message| self.error(span, message))?;
+                self.imported.push(Rc::clone(&delta));
+                return Ok(Rc::clone(&delta.exports));
+            }
+            Some(Err(error)) => return Err(self.import_error(name, span, error)),
+            None => {}
+        }
         let Some((path, text)) = self.loader.find_library(name) else {
             return Err(self.error(span, format!("unknown library {}", show_name(name))));
         };
         // An error in the library's file also says which import led there.
         self.load_library(name, span, path, text)
-            .map_err(|diagnostic| {
-                if diagnostic.span == span {
-                    diagnostic
-                } else {
-                    diagnostic.with_note(
-                        span,
-                        format!("in library {}, imported here", show_name(name)),
-                    )
-                }
-            })
+            .map_err(|diagnostic| self.import_error(name, span, ImportError::Failed(diagnostic)))
     }
 
     fn load_library(
@@ -495,7 +509,7 @@ impl Expander<'_> {
         let scope = self.fresh_scope();
         for &form in &forms {
             let stx = from_datum(&datums, form, &ScopeSet::of(scope), false)?;
-            if !matches!(symbol_head(&stx), Some("library" | "define-library")) {
+            if !is_library_form(&stx) {
                 continue;
             }
             let parts = self.library_parts(&path, &stx)?;

@@ -2,8 +2,10 @@
 //! command line uses [`FileSystem`] (`LOKO_LIBRARY_PATH`, then the current directory), and a
 //! driver that memoizes sources (the salsa database, later) can supply its own.
 
+use super::delta::{ImportError, LibraryDelta};
 use ir::symbol::Symbol;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// The file extensions a library may have, in the order they are tried.
 pub const EXTENSIONS: &[&str] = &[".loko.sls", ".sls", ".ss", ".scm", ".sld"];
@@ -16,6 +18,17 @@ pub trait LibrarySource {
 
     /// The file `path` named by an `include` in the file `from`, as its path and text.
     fn read_included(&mut self, from: &str, path: &str) -> Result<(String, String), String>;
+
+    /// Library `name` expanded on its own ([`super::delta::expand_library`]), for a source that
+    /// keeps expansions (the driver's database); `None` (the default) if it does not, or if
+    /// there is no such library: then the expander finds the file and expands the library
+    /// itself.
+    fn expanded_library(
+        &mut self,
+        _name: &[Symbol],
+    ) -> Option<Result<Rc<LibraryDelta>, ImportError>> {
+        None
+    }
 }
 
 /// Libraries found in directories on disk.

@@ -25,6 +25,7 @@ pub mod base;
 pub mod base_state;
 pub mod binding;
 pub mod body;
+pub mod delta;
 pub mod expander;
 pub mod expr;
 pub mod library;
@@ -88,15 +89,43 @@ pub fn expand_with<'l>(
 /// [`expand_with`] starting from `base`, the expander's state with the base library installed
 /// (made once with [`base_state::BaseState::new`]), instead of installing it again: the units
 /// are the same, without the cost of expanding the base library.
+///
+/// Handles are made in `namespace` (see [`base_state::BaseState::expander`]).
 pub fn expand_from<'l>(
     base: &base_state::BaseState,
+    namespace: u32,
     path: &str,
     datums: &Datums,
     forms: &[DatumId],
     loader: &'l mut dyn LibrarySource,
     runner: Option<&'l mut dyn PhaseRunner>,
 ) -> Result<Vec<Unit>, Diagnostic> {
-    let mut expander = base.expander(loader, runner);
+    Ok(expand_program_from(base, namespace, path, datums, forms, loader, runner)?.units)
+}
+
+/// What [`expand_program_from`] gives: the units, and which of them are libraries the loader
+/// expanded separately.
+pub struct Expansion {
+    /// All units in dependency order, the program last.
+    pub units: Vec<Unit>,
+    /// The separately expanded libraries merged in (their units are among `units`).
+    pub libraries: Vec<std::rc::Rc<delta::LibraryDelta>>,
+}
+
+/// [`expand_from`], saying which units came from separately expanded libraries.
+pub fn expand_program_from<'l>(
+    base: &base_state::BaseState,
+    namespace: u32,
+    path: &str,
+    datums: &Datums,
+    forms: &[DatumId],
+    loader: &'l mut dyn LibrarySource,
+    runner: Option<&'l mut dyn PhaseRunner>,
+) -> Result<Expansion, Diagnostic> {
+    let mut expander = base.expander(namespace, loader, runner);
     expander.expand_file(path, datums, forms)?;
-    Ok(expander.units)
+    Ok(Expansion {
+        units: expander.units,
+        libraries: expander.merged,
+    })
 }

@@ -33,12 +33,12 @@ use std::rc::Rc;
 pub enum Value {
     Ident {
         name: Symbol,
-        scopes: u32,
-        span: u32,
+        scopes: Handle,
+        span: Handle,
     },
     /// A list `(items ... . tail)` (no tail: proper) with the handle of its span (0: none).
-    List(Vec<Value>, Option<Box<Value>>, u32),
-    Vector(Vec<Value>, u32),
+    List(Vec<Value>, Option<Box<Value>>, Handle),
+    Vector(Vec<Value>, Handle),
     /// A symbol that is not wrapped in an identifier.
     Symbol(Symbol),
     /// Any other constant (never a pair, vector, symbol or `()`).
@@ -66,7 +66,7 @@ pub struct Violation {
 /// What a transformer asks the expander while it runs.
 pub trait ExpandHost {
     /// `free-identifier=?`.
-    fn free_identifier_eq(&self, a: (Symbol, u32), b: (Symbol, u32)) -> bool;
+    fn free_identifier_eq(&self, a: (Symbol, Handle), b: (Symbol, Handle)) -> bool;
 }
 
 /// Runs phase-1 code for the expander.
@@ -86,43 +86,111 @@ pub trait PhaseRunner {
     ) -> Result<Value, RunError>;
 }
 
+/// A handle: a fixnum naming a scope set or a span in [`Handles`]. The upper 32 bits are the
+/// namespace of the expansion that made it, the lower a count within that expansion.
+pub type Handle = u64;
+
 /// The scope sets and spans that identifiers at run time name by fixnum handles.
+///
+/// Handles appear in units' code (compiled `syntax` templates) and in the values a library's
+/// code builds at expand time, so an importer must know the handles of the libraries it imports:
+/// each expansion makes handles in a namespace of its own ([`Handles::new`]; the driver gives
+/// each library and program a different one), and [`Handles::merge`] adds another expansion's.
+/// In namespace 0 the handles are 0, 1, 2, ... (spans from 1: 0 is "no span").
 #[derive(Clone, Default)]
 pub struct Handles {
-    scopes: Vec<ScopeSet>,
-    scope_index: HashMap<ScopeSet, u32>,
-    spans: Vec<Option<Span>>,
+    namespace: u64,
+    scopes: HashMap<Handle, ScopeSet>,
+    scope_index: HashMap<ScopeSet, Handle>,
+    spans: HashMap<Handle, Span>,
+    next_scopes: u64,
+    next_span: u64,
+}
+
+/// The handles one expansion made in its namespace, to merge into another's table.
+#[derive(Clone, Default)]
+pub struct HandlesDelta {
+    scopes: Vec<(Handle, ScopeSet)>,
+    spans: Vec<(Handle, Span)>,
 }
 
 impl Handles {
-    pub fn scopes(&mut self, set: &ScopeSet) -> u32 {
+    /// The handles of an expansion in `namespace` (below 2^28, so handles stay fixnums), plus
+    /// those of `self` (the base library's state, say).
+    pub fn in_namespace(&self, namespace: u32) -> Handles {
+        let mut handles = self.clone();
+        if u64::from(namespace) != handles.namespace {
+            handles.namespace = u64::from(namespace);
+            handles.next_scopes = 0;
+            handles.next_span = 0;
+        }
+        handles
+    }
+
+    fn fresh(&self, local: u64) -> Handle {
+        (self.namespace << 32) | (local & 0xffff_ffff)
+    }
+
+    pub fn scopes(&mut self, set: &ScopeSet) -> Handle {
         if let Some(&h) = self.scope_index.get(set) {
             return h;
         }
-        self.scopes.push(set.clone());
-        let h = (self.scopes.len() - 1) as u32;
+        let h = self.fresh(self.next_scopes);
+        self.next_scopes += 1;
+        self.scopes.insert(h, set.clone());
         self.scope_index.insert(set.clone(), h);
         h
     }
 
-    pub fn scope_set(&self, handle: u32) -> Option<&ScopeSet> {
-        self.scopes.get(handle as usize)
+    pub fn scope_set(&self, handle: Handle) -> Option<&ScopeSet> {
+        self.scopes.get(&handle)
     }
 
     /// The handle of `span`; 0 is "no span".
-    pub fn span(&mut self, span: Option<Span>) -> u32 {
-        if span.is_none() {
+    pub fn span(&mut self, span: Option<Span>) -> Handle {
+        let Some(span) = span else {
             return 0;
-        }
-        if self.spans.is_empty() {
-            self.spans.push(None);
-        }
-        self.spans.push(span);
-        (self.spans.len() - 1) as u32
+        };
+        self.next_span += 1;
+        let h = self.fresh(self.next_span);
+        self.spans.insert(h, span);
+        h
     }
 
-    pub fn span_of(&self, handle: u32) -> Option<Span> {
-        self.spans.get(handle as usize).copied().flatten()
+    pub fn span_of(&self, handle: Handle) -> Option<Span> {
+        self.spans.get(&handle).copied()
+    }
+
+    /// The handles made in this table's own namespace.
+    pub fn own(&self) -> HandlesDelta {
+        let mine = |h: &Handle| h >> 32 == self.namespace;
+        let mut scopes: Vec<(Handle, ScopeSet)> = self
+            .scopes
+            .iter()
+            .filter(|(h, _)| mine(h))
+            .map(|(h, s)| (*h, s.clone()))
+            .collect();
+        scopes.sort_by_key(|(h, _)| *h);
+        let mut spans: Vec<(Handle, Span)> = self
+            .spans
+            .iter()
+            .filter(|(h, _)| mine(h))
+            .map(|(h, s)| (*h, *s))
+            .collect();
+        spans.sort_by_key(|(h, _)| *h);
+        HandlesDelta { scopes, spans }
+    }
+
+    /// Adds another expansion's handles. A scope set that already has a handle here keeps it
+    /// for new templates (both handles name it).
+    pub fn merge(&mut self, delta: &HandlesDelta) {
+        for (h, set) in &delta.scopes {
+            self.scopes.insert(*h, set.clone());
+            self.scope_index.entry(set.clone()).or_insert(*h);
+        }
+        for (h, span) in &delta.spans {
+            self.spans.insert(*h, *span);
+        }
     }
 
     /// `stx` as a run-time value, with `with` applied to each identifier's scopes.

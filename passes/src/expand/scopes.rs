@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Sets at least this long take part in [`ScopeSet::union`]'s memo; shorter ones are merged
 /// directly.
@@ -24,8 +25,21 @@ thread_local! {
 }
 
 /// A scope: created for each binding form, each macro use and each library or program body.
+/// Scopes come from one counter for the whole process ([`Scope::fresh`]), so the scopes of
+/// separately expanded libraries never collide, and a scope is newer than every scope made
+/// before it (which keeps [`ScopeSet::add`] on its fast path).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-pub struct Scope(pub u32);
+pub struct Scope(pub u64);
+
+/// The last scope made in the process.
+static LAST_SCOPE: AtomicU64 = AtomicU64::new(0);
+
+impl Scope {
+    /// A scope no one has used.
+    pub fn fresh() -> Scope {
+        Scope(LAST_SCOPE.fetch_add(1, Ordering::Relaxed) + 1)
+    }
+}
 
 /// A set of scopes, kept in decreasing order.
 #[derive(Clone, Default)]
@@ -340,7 +354,7 @@ impl Drop for ScopeSet {
 mod tests {
     use super::*;
 
-    fn set(scopes: &[u32]) -> ScopeSet {
+    fn set(scopes: &[u64]) -> ScopeSet {
         scopes
             .iter()
             .fold(ScopeSet::default(), |set, &s| set.add(Scope(s)))

@@ -15,7 +15,7 @@
 
 use super::binding::{Binding, CoreForm};
 use super::expander::Expander;
-use super::phase::{ExpandHost, RunError, Value, Violation, show_value};
+use super::phase::{ExpandHost, Handle, RunError, Value, Violation, show_value};
 use super::syntax::{Ident, Scope, ScopeSet, Syntax};
 use super::syntax_rules::Transformer;
 use ir::datum::{Datum, DatumId};
@@ -26,6 +26,10 @@ use ir::symbol::Symbol;
 use ir::var::Var;
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// The next procedural transformer's id (unique in the process).
+static NEXT_PROCEDURE: AtomicU64 = AtomicU64::new(0);
 
 /// A pattern variable's current variable and remaining depth inside a template's ellipses.
 type Subst = HashMap<Var, (Var, usize)>;
@@ -49,12 +53,20 @@ enum Pat {
 
 impl Expander<'_> {
     /// Evaluates the transformer expression `spec` at expand time.
+    ///
+    /// The transformer keeps the expression, for importers to evaluate in their own worlds
+    /// ([`Expander::procedure_handle`]); it is evaluated here too, so that an error in it is
+    /// reported at its definition.
     pub fn eval_procedure(&mut self, spec: &Syntax) -> Result<Transformer, Diagnostic> {
+        let id = NEXT_PROCEDURE.fetch_add(1, Ordering::Relaxed);
         if self.runner.is_none() {
-            return Ok(Transformer::Procedure { handle: None });
+            return Ok(Transformer::Procedure {
+                id,
+                expression: None,
+            });
         }
         let saved_arena = std::mem::take(&mut self.arena);
-        self.phase_marks.push(self.bindings.len());
+        self.phase_marks.push(super::binding::BindingId::next());
         let expr = self.expr(spec);
         self.phase_marks.pop();
         let mut arena = std::mem::replace(&mut self.arena, saved_arena);
@@ -62,13 +74,44 @@ impl Expander<'_> {
         let root = arena.program_program(expr);
         let tree = Tree { arena, root };
         let Some(runner) = self.runner.as_mut() else {
-            return Ok(Transformer::Procedure { handle: None });
+            return Ok(Transformer::Procedure {
+                id,
+                expression: None,
+            });
         };
         match runner.eval(&tree, &self.units) {
-            Ok(handle) => Ok(Transformer::Procedure {
-                handle: Some(handle),
-            }),
+            Ok(handle) => {
+                self.procedures.insert(id, handle);
+                Ok(Transformer::Procedure {
+                    id,
+                    expression: Some(Rc::new(tree)),
+                })
+            }
             Err(error) => Err(self.run_error(error, spec.span(), "evaluating a macro transformer")),
+        }
+    }
+
+    /// The runner's handle of the procedural transformer `id` with code `expression`:
+    /// evaluated on first use in this expansion (a macro imported from a library expanded
+    /// separately, whose value lives in that expansion's world).
+    pub fn procedure_handle(
+        &mut self,
+        id: u64,
+        expression: &Tree,
+        span: Option<Span>,
+    ) -> Result<u32, Diagnostic> {
+        if let Some(&handle) = self.procedures.get(&id) {
+            return Ok(handle);
+        }
+        let Some(runner) = self.runner.as_mut() else {
+            return Err(self.error(span, "no expand-time runtime to run the transformer"));
+        };
+        match runner.eval(expression, &self.units) {
+            Ok(handle) => {
+                self.procedures.insert(id, handle);
+                Ok(handle)
+            }
+            Err(error) => Err(self.run_error(error, span, "evaluating a macro transformer")),
         }
     }
 
@@ -176,8 +219,8 @@ impl Expander<'_> {
         self.arena.expr_quote(id)
     }
 
-    fn fixnum(&mut self, n: u32) -> ExprId {
-        self.constant(Datum::Number(Number::Fixnum(i64::from(n))))
+    fn fixnum(&mut self, n: u64) -> ExprId {
+        self.constant(Datum::Number(Number::Fixnum(n as i64)))
     }
 
     // ---- syntax-case ------------------------------------------------------------------------
@@ -724,7 +767,7 @@ impl Expander<'_> {
 
     /// The error for a top-level variable of the unit being expanded used by code that runs at
     /// expand time: the unit has not run yet (it runs after its expansion).
-    pub fn phase_check_global(&self, unit: usize, id: &Ident) -> Result<(), Diagnostic> {
+    pub fn phase_check_global(&self, unit: Symbol, id: &Ident) -> Result<(), Diagnostic> {
         if !self.phase_marks.is_empty() && unit == self.unit {
             return Err(self.error(
                 id.span,
@@ -744,7 +787,7 @@ impl Expander<'_> {
         id: &Ident,
     ) -> Result<(), Diagnostic> {
         match self.phase_marks.last() {
-            Some(&mark) if (binding.0 as usize) < mark => Err(self.error(
+            Some(&mark) if binding < mark => Err(self.error(
                 id.span,
                 format!(
                     "`{}` is a variable of the program, not available to expand-time code",
@@ -793,8 +836,8 @@ struct Host<'a> {
 }
 
 impl ExpandHost for Host<'_> {
-    fn free_identifier_eq(&self, a: (Symbol, u32), b: (Symbol, u32)) -> bool {
-        let ident = |(name, scopes): (Symbol, u32)| Ident {
+    fn free_identifier_eq(&self, a: (Symbol, Handle), b: (Symbol, Handle)) -> bool {
+        let ident = |(name, scopes): (Symbol, Handle)| Ident {
             name,
             scopes: self.handles.scope_set(scopes).cloned().unwrap_or_default(),
             span: None,

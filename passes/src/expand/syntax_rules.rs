@@ -9,6 +9,7 @@
 use super::binding::{BindingId, Bindings};
 use super::syntax::{Ident, Scope, Syntax};
 use ir::datum::Datum;
+use ir::lang::core_scheme::Tree;
 use ir::source::{Diagnostic, Span};
 use std::rc::Rc;
 
@@ -22,11 +23,15 @@ pub enum Transformer {
         assign: Option<Box<Compiled>>,
     },
     /// A transformer computed by Scheme code (`syntax-case`, or any expression other than
-    /// `syntax-rules`/`identifier-syntax`), evaluated at expand time: `handle` names its value
-    /// in the [`super::phase::PhaseRunner`]. Without a runner it is `None`, and a use is
-    /// reported as unsupported.
+    /// `syntax-rules`/`identifier-syntax`), evaluated at expand time. `expression` is that
+    /// code (a CoreScheme program whose value is the transformer), so that every expansion
+    /// that sees the macro (the defining library's, and each importer's, with worlds of their
+    /// own) can evaluate it in its own [`super::phase::PhaseRunner`], once, on first use;
+    /// `id` (unique in the process) names it in [`super::expander::Expander::procedures`].
+    /// Without a runner `expression` is `None`, and a use is reported as unsupported.
     Procedure {
-        handle: Option<u32>,
+        id: u64,
+        expression: Option<Rc<Tree>>,
     },
     /// A transformer written in Rust: what `syntax-rules` cannot express for the base
     /// library's own macros. Its output adds no identifiers of its own (only the input's, and
