@@ -95,7 +95,7 @@ fn case(rng: &mut Rng) -> (String, String) {
         b.clone()
     };
     let (sa, sb, snz) = (show(&a), show(&b), show(&nonzero_b));
-    match rng.below(14) {
+    match rng.below(19) {
         0 => (format!("(+ {sa} {sb})"), show(&(&a + &b))),
         1 => (format!("(- {sa} {sb})"), show(&(&a - &b))),
         2 => (format!("(* {sa} {sb})"), show(&(&a * &b))),
@@ -138,6 +138,55 @@ fn case(rng: &mut Rng) -> (String, String) {
             (format!("(expt {sa} {k})"), show(&a.pow(k)))
         }
         12 => (format!("(sqrt (* {sa} {sa}))"), show(&a.abs())),
+        // (rnrs arithmetic bitwise): num-bigint's operators are two's complement too, and its
+        // shift right rounds toward negative infinity, as R6RS's does.
+        14 => (
+            format!(
+                "(list (bitwise-and {sa} {sb}) (bitwise-ior {sa} {sb}) (bitwise-xor {sa} {sb}))"
+            ),
+            format!(
+                "({} {} {})",
+                show(&(&a & &b)),
+                show(&(&a | &b)),
+                show(&(&a ^ &b))
+            ),
+        ),
+        15 => {
+            let k = rng.below(200) as i64 - 100;
+            let shifted = if k >= 0 { &a << k } else { &a >> -k };
+            (
+                format!("(bitwise-arithmetic-shift {sa} {k})"),
+                show(&shifted),
+            )
+        }
+        16 => {
+            // R6RS: a negative argument counts the bits of its complement, negated.
+            let count = |n: &BigInt| BigInt::from(n.magnitude().count_ones());
+            let bit_count = if a.is_negative() {
+                -count(&!&a) - 1
+            } else {
+                count(&a)
+            };
+            (format!("(bitwise-bit-count {sa})"), show(&bit_count))
+        }
+        17 => {
+            let length = if a.is_negative() {
+                (!&a).bits()
+            } else {
+                a.bits()
+            };
+            (
+                format!("(bitwise-length {sa})"),
+                show(&BigInt::from(length)),
+            )
+        }
+        18 => {
+            let first = a.trailing_zeros().map_or(-1, |z| z as i64);
+            (
+                format!("(bitwise-first-bit-set {sa})"),
+                show(&BigInt::from(first)),
+            )
+        }
         _ => (
             format!("(string->number (number->string (* {sa} {sb}) 16) 16)"),
             show(&(&a * &b)),

@@ -41,6 +41,7 @@ pub static HOST_SERVICES: Services = Services {
     env: crate::args::host_env,
     collect: runtime::gc::heap::collect_service,
     stack_chunk: runtime::gc::chunks::chunk_service,
+    unicode: runtime::unicode::unicode_service,
 };
 
 /// Why an image could not be mapped.

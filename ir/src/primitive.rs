@@ -98,6 +98,15 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("expt", Exactly(2)),
     prim("number->string", Between(1, 2)),
     prim("string->number", Between(1, 2)),
+    // Internal: two's complement operations on exact integers, for stdlib/bitwise.scm (which
+    // checks types); and, ior and xor are open-coded for fixnums.
+    prim("$bitwise-and", Exactly(2)),
+    prim("$bitwise-ior", Exactly(2)),
+    prim("$bitwise-xor", Exactly(2)),
+    prim("$bitwise-arithmetic-shift", Exactly(2)),
+    prim("$bitwise-bit-count", Exactly(1)),
+    prim("$bitwise-length", Exactly(1)),
+    prim("$bitwise-first-bit-set", Exactly(1)),
     // Pairs and lists.
     prim("pair?", Exactly(1)),
     prim("null?", Exactly(1)),
@@ -155,6 +164,9 @@ pub static PRIMITIVES: &[Primitive] = &[
     // Asks the expander running a macro transformer (the `expand` service; see
     // `passes::expand::phase`).
     prim("$expand-service", Exactly(3)),
+    // Internal: `(op a b)` of the runtime's `unicode` service (character properties and case
+    // mappings, `runtime::unicode::UnicodeOp`), for stdlib/unicode.scm, which checks types.
+    prim("$unicode", Exactly(3)),
     // Internal: the boxes that convert_assignments makes for assigned variables.
     prim("$box", Exactly(1)),
     prim("$unbox", Exactly(1)),

@@ -38,6 +38,7 @@ pub mod services;
 pub mod support;
 pub mod sys;
 pub mod table;
+pub mod unicode;
 pub mod value;
 
 pub mod mem;

@@ -70,6 +70,9 @@ pub struct Services {
     ) -> u64,
     /// A stack chunk outside the heap for a segment overflow ([`crate::gc::chunks`]).
     pub stack_chunk: unsafe extern "sysv64" fn(ctx: *mut Context, bytes: u64) -> u64,
+    /// Character properties and case mappings: operation `op` ([`crate::unicode::UnicodeOp`])
+    /// on `a` ([`crate::unicode::unicode_service`]); the string operations allocate.
+    pub unicode: unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -91,6 +94,7 @@ pub const STACK_CHUNK_OFFSET: usize = offset_of!(Services, stack_chunk);
 pub const EXPAND_OFFSET: usize = offset_of!(Services, expand);
 pub const ENV_OFFSET: usize = offset_of!(Services, env);
 pub const COLLECT_OFFSET: usize = offset_of!(Services, collect);
+pub const UNICODE_OFFSET: usize = offset_of!(Services, unicode);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -112,6 +116,7 @@ pub static STANDALONE: Services = Services {
     env: crate::support::standalone_env,
     collect: crate::gc::heap::collect_service,
     stack_chunk: crate::gc::chunks::chunk_service,
+    unicode: crate::unicode::unicode_service,
 };
 
 /// The `expand` service outside expansion: there is no expander to ask, so every question
@@ -168,7 +173,8 @@ mod tests {
         assert_eq!(EXPAND_OFFSET, 104);
         assert_eq!(COLLECT_OFFSET, 120);
         assert_eq!(STACK_CHUNK_OFFSET, 128);
-        assert_eq!(core::mem::size_of::<Services>(), 136);
+        assert_eq!(UNICODE_OFFSET, 136);
+        assert_eq!(core::mem::size_of::<Services>(), 144);
     }
 
     #[test]

@@ -132,6 +132,13 @@ pub fn service_primitive(name: &str) -> Option<NumberOp> {
         "expt" => Expt,
         "number->string" => NumberToString,
         "string->number" => StringToNumber,
+        "$bitwise-and" => BitAnd,
+        "$bitwise-ior" => BitIor,
+        "$bitwise-xor" => BitXor,
+        "$bitwise-arithmetic-shift" => ArithmeticShift,
+        "$bitwise-bit-count" => BitCount,
+        "$bitwise-length" => BitLength,
+        "$bitwise-first-bit-set" => FirstBitSet,
         _ => return None,
     })
 }
@@ -541,6 +548,27 @@ impl Gen<'_> {
         self.bind(&mut done)
     }
 
+    /// `$bitwise-and`, `-ior`, `-xor`: one instruction for two fixnums (the tag bits, zero in
+    /// both, stay zero), the service for bignums.
+    fn bitwise_logical(
+        &mut self,
+        name: Symbol,
+        op: NumberOp,
+        ops: &[Operand],
+    ) -> Result<(), CompileError> {
+        self.load(Reg::Rax, ops[0])?;
+        self.load(Reg::R10, ops[1])?;
+        let mut done = self.a.create_label();
+        let (slow, _) = self.slow_path(op, name, None, Resume::At(done));
+        self.unless_fixnums(Some(ops[0]), ops[1], slow)?;
+        match op {
+            NumberOp::BitAnd => self.a.and(rax, r10)?,
+            NumberOp::BitIor => self.a.or(rax, r10)?,
+            _ => self.a.xor(rax, r10)?,
+        }
+        self.bind(&mut done)
+    }
+
     /// A predicate or conversion whose result for a fixnum is known (#t, #f or the fixnum
     /// itself) and which asks the service otherwise: `number?`, `integer?`, `zero?`, `floor`...
     pub fn fixnum_or_service(
@@ -614,6 +642,7 @@ impl Gen<'_> {
             | IsExactInteger | IsNan | IsInfinite | IsFinite | IsFlonum => {
                 self.fixnum_or_service(name, op, ops[0])?
             }
+            BitAnd | BitIor | BitXor => self.bitwise_logical(name, op, ops)?,
             _ => self.number_service_call(name, op, ops)?,
         }
         Ok(true)

@@ -366,6 +366,16 @@ impl Gen<'_> {
                 self.a.mov(rdi, r15)?;
                 self.call_service(svc::EXPAND_OFFSET)?;
             }
+            "$unicode" => {
+                // The string operations allocate; the others never return RETRY.
+                let retry = self.retry_label()?;
+                self.load(Reg::Rsi, ops[0])?;
+                self.a.sar(rsi, FIXNUM_SHIFT)?;
+                self.load(Reg::Rdx, ops[1])?;
+                self.load(Reg::Rcx, ops[2])?;
+                self.a.mov(rdi, r15)?;
+                self.call_allocating_service(svc::UNICODE_OFFSET, retry)?;
+            }
             "command-line" => {
                 let retry = self.retry_label()?;
                 self.a.mov(rdi, r15)?;

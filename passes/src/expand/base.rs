@@ -1,6 +1,7 @@
 //! The built-in base library: the core forms, the auxiliary keywords, the primitives, the
 //! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
-//! written in Scheme in `stdlib/base-procedures.scm`, `records.scm`, `conditions.scm`,
+//! written in Scheme in `stdlib/base-procedures.scm`, `lists.scm`, `sequences.scm`,
+//! `unicode.scm`, `bitwise.scm`, `fixnums.scm`, `records.scm`, `conditions.scm`,
 //! `exceptions.scm` and `promises.scm` (the macros of those topics are in their files too).
 //! The standard libraries (`(rnrs base)`, `(scheme base)`, ...) each export the part of it
 //! their standard lists ([`super::standard_libraries`]).
@@ -39,6 +40,18 @@ const STDLIB: &[(&str, &str)] = &[
     (
         "stdlib/sequences.scm",
         include_str!("../../../stdlib/sequences.scm"),
+    ),
+    (
+        "stdlib/unicode.scm",
+        include_str!("../../../stdlib/unicode.scm"),
+    ),
+    (
+        "stdlib/bitwise.scm",
+        include_str!("../../../stdlib/bitwise.scm"),
+    ),
+    (
+        "stdlib/fixnums.scm",
+        include_str!("../../../stdlib/fixnums.scm"),
     ),
     (
         "stdlib/records.scm",

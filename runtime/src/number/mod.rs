@@ -10,10 +10,12 @@
 //! * [`integer`]: exact integers (fixnum or bignum) to values.
 //! * [`rational`]: ratnums, and exact/inexact conversions.
 //! * [`text`]: `number->string`, `string->number` and printing.
+//! * [`bitwise`]: two's complement logical operations, shifts and bit counts.
 //!
 //! Representations are normalized, so `eqv?` on exact numbers is structural: an exact integer
 //! is a fixnum whenever it fits, a ratnum is in lowest terms with a denominator above 1.
 
+pub mod bitwise;
 pub mod heap;
 pub mod integer;
 pub mod natural;
@@ -77,10 +79,17 @@ pub enum NumberOp {
     Atan,
     Numerator,
     Denominator,
+    BitAnd,
+    BitIor,
+    BitXor,
+    ArithmeticShift,
+    BitCount,
+    BitLength,
+    FirstBitSet,
 }
 
 impl NumberOp {
-    const ALL: [NumberOp; 45] = [
+    const ALL: [NumberOp; 52] = [
         NumberOp::Add,
         NumberOp::Subtract,
         NumberOp::Multiply,
@@ -126,6 +135,13 @@ impl NumberOp {
         NumberOp::Atan,
         NumberOp::Numerator,
         NumberOp::Denominator,
+        NumberOp::BitAnd,
+        NumberOp::BitIor,
+        NumberOp::BitXor,
+        NumberOp::ArithmeticShift,
+        NumberOp::BitCount,
+        NumberOp::BitLength,
+        NumberOp::FirstBitSet,
     ];
 
     fn from_u64(n: u64) -> Option<NumberOp> {
@@ -181,7 +197,11 @@ pub unsafe extern "sysv64" fn number_service(
     // (results and scratch space grow with the operands' sizes), or a retry after a
     // collection. Within the operation, allocation may run past the bound into the heap's
     // reserve (`object::allocate_reserved`), so an underestimate costs no correctness.
-    let bound = unsafe { 4096 + 64 * 8 * (words(a) + words(b)) };
+    let mut bound = unsafe { 4096 + 64 * 8 * (words(a) + words(b)) };
+    if op == NumberOp::ArithmeticShift && tag(b) == TAG_FIXNUM && (b as i64) > 0 {
+        // A left shift makes `count / 64` limbs more than it was given.
+        bound = bound.saturating_add(((b as i64 >> FIXNUM_SHIFT) / 8) as usize + 16);
+    }
     if !unsafe { crate::object::reserve(ctx, bound) } {
         return RETRY;
     }
@@ -337,6 +357,9 @@ impl Cx {
                     make_flonum(self.ctx, y)
                 }
                 Numerator | Denominator => rational::numerator_denominator(self, op, a),
+                BitAnd | BitIor | BitXor | ArithmeticShift | BitCount | BitLength | FirstBitSet => {
+                    self.bitwise(op, a, b)
+                }
             }
         }
     }
@@ -371,6 +394,39 @@ impl Cx {
                 NumberOp::Subtract => integer::sub(self.ctx, x, y),
                 _ => integer::mul(self.ctx, x, y),
             }
+        }
+    }
+
+    /// The bitwise operations on exact integers; `ArithmeticShift`'s count `b` is a fixnum.
+    unsafe fn bitwise(self, op: NumberOp, a: u64, b: u64) -> u64 {
+        use bitwise::Logic;
+        unsafe {
+            let mut ba = [0];
+            let Some(x) = int_of(a, &mut ba) else {
+                self.wrong_type(a)
+            };
+            match op {
+                NumberOp::BitCount => return bitwise::bit_count(x),
+                NumberOp::BitLength => return bitwise::length(x),
+                NumberOp::FirstBitSet => return bitwise::first_bit_set(x),
+                NumberOp::ArithmeticShift => {
+                    if tag(b) != TAG_FIXNUM {
+                        self.wrong_type(b);
+                    }
+                    return bitwise::shift(self.ctx, x, b as i64 >> FIXNUM_SHIFT);
+                }
+                _ => {}
+            }
+            let mut bb = [0];
+            let Some(y) = int_of(b, &mut bb) else {
+                self.wrong_type(b)
+            };
+            let logic = match op {
+                NumberOp::BitAnd => Logic::And,
+                NumberOp::BitIor => Logic::Ior,
+                _ => Logic::Xor,
+            };
+            bitwise::logical(self.ctx, logic, x, y)
         }
     }
 

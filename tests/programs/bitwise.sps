@@ -1,0 +1,31 @@
+(import (rnrs))
+;; (rnrs arithmetic bitwise) on fixnums and bignums of both signs: two's complement logical
+;; operations, shifts, counts and bit fields. Every line agrees with Chez Scheme 9.5.
+(define (show . xs) (for-each (lambda (x) (write x) (display " ")) xs) (newline))
+(define big (expt 3 100))
+(define values-to-try (list 0 1 -1 5 -6 12345 -98765 (greatest-fixnum) (least-fixnum)
+                            big (- big) (expt 2 64) (- (expt 2 64)) (+ (expt 2 128) 7)))
+(for-each
+ (lambda (a)
+   (show a (bitwise-not a) (bitwise-bit-count a) (bitwise-length a) (bitwise-first-bit-set a))
+   (for-each
+    (lambda (b)
+      (show (bitwise-and a b) (bitwise-ior a b) (bitwise-xor a b)))
+    (list 0 -1 3 -77 (expt 2 70) (- 1 (expt 2 70)) big)))
+ values-to-try)
+(for-each
+ (lambda (a)
+   (show (map (lambda (n) (bitwise-arithmetic-shift a n)) '(0 1 3 63 64 65 130 -1 -3 -63 -64 -65 -200))))
+ (list 1 -1 7 -7 big (- big)))
+(show (bitwise-and) (bitwise-ior) (bitwise-xor) (bitwise-and 12 10 7) (bitwise-ior 1 2 4 8)
+      (bitwise-xor 15 3 1))
+(show (bitwise-if 12 10 5) (bitwise-if -1 big 0) (bitwise-if (expt 2 80) -1 0))
+(show (bitwise-bit-set? 5 0) (bitwise-bit-set? 5 1) (bitwise-bit-set? -1 1000)
+      (bitwise-bit-set? big 100) (bitwise-bit-set? (expt 2 100) 100))
+(show (bitwise-copy-bit 0 3 1) (bitwise-copy-bit -1 3 0) (bitwise-copy-bit big 200 1))
+(show (bitwise-bit-field #b1101101 2 6) (bitwise-bit-field -1 0 70) (bitwise-bit-field big 60 130))
+(show (bitwise-copy-bit-field #b1101101 2 6 #b0110) (bitwise-copy-bit-field -1 64 128 0))
+(show (bitwise-arithmetic-shift-left 3 100) (bitwise-arithmetic-shift-right -1000 3))
+(show (bitwise-rotate-bit-field #b0110 0 4 1) (bitwise-rotate-bit-field #b1010 1 4 2)
+      (bitwise-rotate-bit-field big 10 100 33))
+(show (bitwise-reverse-bit-field #b1010010 1 4) (bitwise-reverse-bit-field big 0 100))

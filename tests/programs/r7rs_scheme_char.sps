@@ -1,0 +1,15 @@
+(import (scheme base) (scheme char) (scheme write) (only (rnrs) condition-who))
+;; R7RS (scheme char): digit-value over several scripts, the case procedures, and the
+;; assertion a non-character raises, naming the procedure.
+(write (map digit-value (list #\0 #\7 #\x0663 #\x0AE6 #\x1D7D9 #\a #\x00BD #\x2160)))
+(newline)
+(write (list (char-upcase #\a) (char-foldcase #\x03A3) (string-foldcase "Straße")
+             (string-ci=? "HELLO" "hello") (char-ci=? #\x00DF #\x00DF)
+             (char-alphabetic? #\x05D0) (char-numeric? #\x0967) (char-whitespace? #\x00A0)))
+(newline)
+(guard (e (#t (write (condition-who e)) (newline)))
+  (char-upcase "a"))
+(guard (e (#t (write (condition-who e)) (newline)))
+  (string-upcase #\a))
+(guard (e (#t (write (condition-who e)) (newline)))
+  (digit-value 5))
