@@ -64,6 +64,9 @@ pub struct SlowPath {
     pub site: Site,
     /// Whether the operation has one operand: `r10` then holds no value and is cleared.
     pub unary: bool,
+    /// Operands the fast path used where they live (virtual registers as operands of its
+    /// instructions) rather than in `rax` and `r10`: the slow path loads them there first.
+    pub reload: Option<[Operand; 2]>,
 }
 
 /// Which flags a comparison's result is true on.
@@ -143,6 +146,18 @@ pub fn service_primitive(name: &str) -> Option<NumberOp> {
     })
 }
 
+/// The second operand of an operation done in place: `Some(Some(imm))` for a fixnum
+/// constant that fits an immediate, `Some(None)` for a virtual register, `None` otherwise.
+fn in_place(b: Operand) -> Option<Option<i32>> {
+    match b {
+        Operand::Value(Value::Immediate(v)) if v & TAG_MASK == TAG_FIXNUM => {
+            i32::try_from(v as i64).ok().map(Some)
+        }
+        Operand::VReg(_) => Some(None),
+        _ => None,
+    }
+}
+
 impl Gen<'_> {
     /// Records a slow path and returns its entry (and undo entry).
     fn slow_path(
@@ -164,8 +179,28 @@ impl Gen<'_> {
             resume,
             site,
             unary: false,
+            reload: None,
         });
         (entry, undo.map(|(l, _)| l))
+    }
+
+    /// Records a slow path whose entries load `a` and `b` into `rax` and `r10` (the fast path
+    /// left them where they were), and returns its entry and its entry after an overflow
+    /// (straight to the service: two fixnums are no flonums), when `overflows`.
+    fn reloading_slow_path(
+        &mut self,
+        op: NumberOp,
+        who: Symbol,
+        operands: [Operand; 2],
+        resume: Resume,
+        overflows: bool,
+    ) -> (CodeLabel, CodeLabel) {
+        let undo = overflows.then_some(Undo::Nothing);
+        let (entry, overflow) = self.slow_path(op, who, undo, resume);
+        if let Some(path) = self.slow_paths.last_mut() {
+            path.reload = Some(operands);
+        }
+        (entry, overflow.unwrap_or(entry))
     }
 
     fn mark_last_slow_path_unary(&mut self) {
@@ -179,12 +214,20 @@ impl Gen<'_> {
         for path in std::mem::take(&mut self.slow_paths) {
             let mut entry = path.entry;
             self.bind(&mut entry)?;
+            if let Some([a, b]) = path.reload {
+                self.load(Reg::Rax, a)?;
+                self.load(Reg::R10, b)?;
+            }
             let mut service = self.a.create_label();
             self.flonum_fast_path(path.op, path.resume, service)?;
             if let Some((mut label, undo)) = path.undo {
                 // The undo is entered from the overflow check only, never from above.
                 self.a.jmp(service)?;
                 self.bind(&mut label)?;
+                if let Some([a, b]) = path.reload {
+                    self.load(Reg::Rax, a)?;
+                    self.load(Reg::R10, b)?;
+                }
                 match undo {
                     Undo::Add => self.a.sub(rax, r10)?,
                     Undo::Subtract => self.a.add(rax, r10)?,
@@ -383,6 +426,9 @@ impl Gen<'_> {
             "-" => (NumberOp::Subtract, 0),
             _ => (NumberOp::Multiply, 1),
         };
+        if ops.len() == 2 && op != NumberOp::Multiply && self.add_sub_in_place(name, op, ops)? {
+            return Ok(());
+        }
         let (first, rest) = if ops.len() == 1 {
             (Operand::Value(Value::Immediate(fixnum(unit))), ops)
         } else {
@@ -422,6 +468,117 @@ impl Gen<'_> {
             acc = None;
         }
         Ok(())
+    }
+
+    /// After `cmp`: jumps to `otherwise` unless `cond` holds.
+    fn jump_unless(&mut self, cond: Compare, otherwise: CodeLabel) -> Result<(), CompileError> {
+        match cond {
+            Compare::E => self.a.jne(otherwise)?,
+            Compare::L => self.a.jge(otherwise)?,
+            Compare::G => self.a.jle(otherwise)?,
+            Compare::Le => self.a.jg(otherwise)?,
+            Compare::Ge => self.a.jl(otherwise)?,
+        }
+        Ok(())
+    }
+
+    /// `(+ a b)` or `(- a b)` where `b` is a fixnum constant or in a virtual register: `b` is
+    /// an operand of the instructions where it is (`add rax, 8`, `add rax, v3`), and the slow
+    /// path, entered before the operation or after its overflow, loads both operands again.
+    /// Returns false (having emitted nothing) for other operands.
+    fn add_sub_in_place(
+        &mut self,
+        name: Symbol,
+        op: NumberOp,
+        ops: &[Operand],
+    ) -> Result<bool, CompileError> {
+        let (a, b) = (ops[0], ops[1]);
+        let constant_a =
+            matches!(a, Operand::Value(Value::Immediate(v)) if v & TAG_MASK == TAG_FIXNUM);
+        let Some(imm) = in_place(b) else {
+            return Ok(false);
+        };
+        let mut done = self.a.create_label();
+        let (slow, overflow) = self.reloading_slow_path(op, name, [a, b], Resume::At(done), true);
+        self.load(Reg::Rax, a)?;
+        let add = op == NumberOp::Add;
+        match (imm, b) {
+            (Some(imm), _) => {
+                if !constant_a {
+                    self.a.test(al, 7)?;
+                    self.a.jnz(slow)?;
+                }
+                if add {
+                    self.a.add(rax, imm)?;
+                } else {
+                    self.a.sub(rax, imm)?;
+                }
+            }
+            (None, Operand::VReg(v)) => {
+                if constant_a {
+                    self.test_vreg8(v, 7)?;
+                } else {
+                    self.a.mov(r11d, eax)?;
+                    self.reg_vreg32(iced_x86::Code::Or_r32_rm32, Reg::R11, v)?;
+                    self.a.test(r11b, 7)?;
+                }
+                self.a.jnz(slow)?;
+                let code = if add {
+                    iced_x86::Code::Add_r64_rm64
+                } else {
+                    iced_x86::Code::Sub_r64_rm64
+                };
+                self.reg_vreg(code, Reg::Rax, v)?;
+            }
+            _ => return Err(CompileError::new("internal error: add_sub_in_place")),
+        }
+        self.a.jo(overflow)?;
+        self.bind(&mut done)?;
+        Ok(true)
+    }
+
+    /// A comparison of `a` and `b` that jumps to `otherwise` when false and falls through
+    /// when true, where `a` is in a virtual register and `b` is too or is a fixnum constant:
+    /// both are operands of the instructions where they are (`cmp v3, 10h`), and the slow
+    /// path loads them. Returns false (having emitted nothing) for other operands.
+    pub fn compare_in_place_or_jump(
+        &mut self,
+        name: Symbol,
+        a: Operand,
+        b: Operand,
+        otherwise: CodeLabel,
+    ) -> Result<bool, CompileError> {
+        let Some((cond, op)) = Compare::of(name.as_str()) else {
+            return Ok(false);
+        };
+        let Operand::VReg(va) = a else {
+            return Ok(false);
+        };
+        let Some(imm) = in_place(b) else {
+            return Ok(false);
+        };
+        let mut then = self.a.create_label();
+        let (slow, _) =
+            self.reloading_slow_path(op, name, [a, b], Resume::Branch { otherwise, then }, false);
+        match (imm, b) {
+            (Some(imm), _) => {
+                self.test_vreg8(va, 7)?;
+                self.a.jnz(slow)?;
+                self.cmp_vreg_imm(va, imm)?;
+            }
+            (None, Operand::VReg(vb)) => {
+                self.load(Reg::Rax, a)?;
+                self.a.mov(r11d, eax)?;
+                self.reg_vreg32(iced_x86::Code::Or_r32_rm32, Reg::R11, vb)?;
+                self.a.test(r11b, 7)?;
+                self.a.jnz(slow)?;
+                self.reg_vreg(iced_x86::Code::Cmp_r64_rm64, Reg::Rax, vb)?;
+            }
+            _ => return Err(CompileError::new("internal error: compare_in_place")),
+        }
+        self.jump_unless(cond, otherwise)?;
+        self.bind(&mut then)?;
+        Ok(true)
     }
 
     /// `(- x)`: `neg` for a fixnum; the service for anything else, and for the most negative
@@ -473,13 +630,7 @@ impl Gen<'_> {
         let (slow, _) = self.slow_path(op, name, None, Resume::Branch { otherwise, then });
         self.unless_fixnums(Some(a), b, slow)?;
         self.a.cmp(rax, r10)?;
-        match cond {
-            Compare::E => self.a.jne(otherwise)?,
-            Compare::L => self.a.jge(otherwise)?,
-            Compare::G => self.a.jle(otherwise)?,
-            Compare::Le => self.a.jg(otherwise)?,
-            Compare::Ge => self.a.jl(otherwise)?,
-        }
+        self.jump_unless(cond, otherwise)?;
         self.bind(&mut then)
     }
 

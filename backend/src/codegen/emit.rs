@@ -11,8 +11,12 @@ use super::control;
 use super::data::{Data, Value};
 use super::frame::Frame;
 use super::frame_table::{FrameSite, Site};
-use crate::machine::{ClauseFrame, Move, Recorder, VReg, VRegInfo};
+use crate::machine::{
+    ClauseFrame, Move, PLACEHOLDER_8, PLACEHOLDER_32, PLACEHOLDER_64, Recorder, VOperands, VReg,
+    VRegInfo,
+};
 use iced_x86::code_asm::*;
+use iced_x86::{Code, Instruction, MemoryOperand, Register};
 use ir::lang::explicit_tails::Arena;
 use ir::symbol::Symbol;
 use ir::var::Var;
@@ -106,6 +110,13 @@ pub enum Operand {
     VReg(VReg),
     Free(usize),
     Value(Value),
+}
+
+/// The operand of an instruction besides its virtual register.
+#[derive(Clone, Copy, Debug)]
+enum OtherOperand {
+    Reg(Register),
+    Imm(i32),
 }
 
 /// How many bytes an allocation slow path asks the collector for.
@@ -333,14 +344,102 @@ impl<'t> Gen<'t> {
         }
     }
 
+    /// Emits `ins`, which has a placeholder ([`crate::machine::PLACEHOLDER_64`] and its
+    /// smaller parts) wherever `uses` says a virtual register goes.
+    pub fn with_vregs(&mut self, ins: Instruction, uses: VOperands) -> Result<(), CompileError> {
+        let at = self.a.instructions().len();
+        self.machine.operands.insert(at, Some(uses));
+        self.a.add_instruction(ins)?;
+        Ok(())
+    }
+
+    /// `code` with the virtual register `v` as its `r/m` operand `k` (64, 32 or 8 bits as
+    /// `placeholder` is) and `other` as its other operand.
+    fn vreg_operand(
+        &mut self,
+        code: Code,
+        k: u32,
+        v: VReg,
+        placeholder: Register,
+        other: OtherOperand,
+    ) -> Result<(), CompileError> {
+        let ins = match (k, other) {
+            (0, OtherOperand::Imm(imm)) => Instruction::with2(code, placeholder, imm)?,
+            (0, OtherOperand::Reg(r)) => Instruction::with2(code, placeholder, r)?,
+            (_, OtherOperand::Reg(r)) => Instruction::with2(code, r, placeholder)?,
+            (_, OtherOperand::Imm(_)) => {
+                return Err(CompileError::new(
+                    "internal error: an immediate before a virtual register",
+                ));
+            }
+        };
+        let uses = VOperands {
+            operand: Some((k, v)),
+            base: None,
+        };
+        self.with_vregs(ins, uses)
+    }
+
+    /// `cmp v, imm`.
+    pub fn cmp_vreg_imm(&mut self, v: VReg, imm: i32) -> Result<(), CompileError> {
+        let code = match i8::try_from(imm) {
+            Ok(_) => Code::Cmp_rm64_imm8,
+            Err(_) => Code::Cmp_rm64_imm32,
+        };
+        self.vreg_operand(code, 0, v, PLACEHOLDER_64, OtherOperand::Imm(imm))
+    }
+
+    /// `code reg, v` with `reg` and `v` 64 bits (`code` one of the `r64, r/m64` forms).
+    pub fn reg_vreg(&mut self, code: Code, reg: Reg, v: VReg) -> Result<(), CompileError> {
+        let reg: Register = reg.q().into();
+        self.vreg_operand(code, 1, v, PLACEHOLDER_64, OtherOperand::Reg(reg))
+    }
+
+    /// `code reg32, v:32` (`code` one of the `r32, r/m32` forms).
+    pub fn reg_vreg32(&mut self, code: Code, reg: Reg, v: VReg) -> Result<(), CompileError> {
+        let reg: Register = reg.d().into();
+        self.vreg_operand(code, 1, v, PLACEHOLDER_32, OtherOperand::Reg(reg))
+    }
+
+    /// `test v:8, imm` (a tag check).
+    pub fn test_vreg8(&mut self, v: VReg, imm: i32) -> Result<(), CompileError> {
+        self.vreg_operand(
+            Code::Test_rm8_imm8,
+            0,
+            v,
+            PLACEHOLDER_8,
+            OtherOperand::Imm(imm),
+        )
+    }
+
+    /// `cmp operand, imm`; an operand that is not in a virtual register is loaded into `rax`.
+    pub fn cmp_operand_imm(&mut self, operand: Operand, imm: i32) -> Result<(), CompileError> {
+        match operand {
+            Operand::VReg(v) => self.cmp_vreg_imm(v, imm),
+            _ => {
+                self.load(Reg::Rax, operand)?;
+                self.a.cmp(rax, imm)?;
+                Ok(())
+            }
+        }
+    }
+
     pub fn load(&mut self, reg: Reg, operand: Operand) -> Result<(), CompileError> {
-        let r = reg.q();
         match operand {
             Operand::VReg(v) => self.use_vreg(reg, v)?,
             Operand::Free(i) => {
-                self.use_vreg(reg, self.cp)?;
-                self.a
-                    .mov(r, qword_ptr(r + (CLOSURE_FREE + 8 * i as i32)))?;
+                // `mov reg, [cp + d]`: `reg` is the scratch register when `cp` is in a slot.
+                let r: Register = reg.q().into();
+                let free = MemoryOperand::with_base_displ(
+                    PLACEHOLDER_64,
+                    (CLOSURE_FREE + 8 * i as i32) as i64,
+                );
+                let ins = Instruction::with2(Code::Mov_r64_rm64, r, free)?;
+                let uses = VOperands {
+                    operand: None,
+                    base: Some((self.cp, r)),
+                };
+                self.with_vregs(ins, uses)?;
             }
             Operand::Value(value) => self.load_value(reg, value)?,
         }

@@ -181,20 +181,69 @@ impl Gen<'_> {
             && matches!(name.as_str(), "<" | ">" | "<=" | ">=" | "=" | "eq?")
         {
             let ops = self.operands(args)?;
-            self.load(Reg::Rax, ops[0])?;
-            self.load(Reg::R10, ops[1])?;
             if name.as_str() == "eq?" {
-                self.a.cmp(rax, r10)?;
+                self.compare_eq(ops[0], ops[1])?;
                 self.a.jne(otherwise)?;
-            } else {
+            } else if !self.compare_in_place_or_jump(name, ops[0], ops[1], otherwise)? {
+                self.load(Reg::Rax, ops[0])?;
+                self.load(Reg::R10, ops[1])?;
                 self.compare_or_jump(name, ops[0], ops[1], otherwise)?;
             }
+            return Ok(());
+        }
+        if let Expr::Call { f, args } = &arena[e]
+            && let Expr::Primitive { name } = arena[*f]
+            && args.len() == 1
+            && matches!(name.as_str(), "null?" | "not" | "pair?")
+        {
+            let ops = self.operands(args)?;
+            match name.as_str() {
+                "null?" => self.cmp_operand_imm(ops[0], NULL as i32)?,
+                "not" => self.cmp_operand_imm(ops[0], FALSE as i32)?,
+                _ => {
+                    self.load(Reg::Rax, ops[0])?;
+                    self.a.and(eax, 7)?;
+                    self.a.cmp(eax, TAG_PAIR as i32)?;
+                }
+            }
+            self.a.jne(otherwise)?;
+            return Ok(());
+        }
+        if let Expr::Ref { x } = &arena[e]
+            && let Operand::VReg(v) = self.var_operand(*x)?
+        {
+            self.cmp_vreg_imm(v, FALSE as i32)?;
+            self.a.je(otherwise)?;
             return Ok(());
         }
         self.expr(e)?;
         self.a.cmp(rax, FALSE as i32)?;
         self.a.je(otherwise)?;
         Ok(())
+    }
+
+    /// Compares `a` with `b` for `eq?` (sets the flags): a constant that fits an immediate or
+    /// a virtual register is an operand of `cmp` where it is.
+    pub fn compare_eq(&mut self, a: Operand, b: Operand) -> Result<(), CompileError> {
+        let small = |op: Operand| match op {
+            Operand::Value(super::data::Value::Immediate(v)) => i32::try_from(v as i64).ok(),
+            _ => None,
+        };
+        match (a, b) {
+            (Operand::VReg(v), other) | (other, Operand::VReg(v)) if small(other).is_some() => {
+                self.cmp_vreg_imm(v, small(other).unwrap_or_default())
+            }
+            (a, Operand::VReg(v)) => {
+                self.load(Reg::Rax, a)?;
+                self.reg_vreg(iced_x86::Code::Cmp_r64_rm64, Reg::Rax, v)
+            }
+            _ => {
+                self.load(Reg::Rax, a)?;
+                self.load(Reg::R10, b)?;
+                self.a.cmp(rax, r10)?;
+                Ok(())
+            }
+        }
     }
 
     /// Evaluates `es` in order; variables and constants are left as operands to load later,

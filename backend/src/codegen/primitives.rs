@@ -68,8 +68,7 @@ impl Gen<'_> {
             // ---- Equivalence and types: compare, then make a boolean.
             "eqv?" => self.eqv(who, ops)?,
             "eq?" => {
-                self.load2(ops)?;
-                self.a.cmp(rax, r10)?;
+                self.compare_eq(ops[0], ops[1])?;
                 self.boolean_equal()?;
             }
             "equal?" => {
@@ -78,8 +77,7 @@ impl Gen<'_> {
                 self.call_service(svc::EQUAL_OFFSET)?;
             }
             "not" => {
-                self.load(Reg::Rax, ops[0])?;
-                self.a.cmp(rax, FALSE as i32)?;
+                self.cmp_operand_imm(ops[0], FALSE as i32)?;
                 self.boolean_equal()?;
             }
             "boolean?" => {
@@ -90,8 +88,7 @@ impl Gen<'_> {
                 self.boolean_equal()?;
             }
             "null?" => {
-                self.load(Reg::Rax, ops[0])?;
-                self.a.cmp(rax, NULL as i32)?;
+                self.cmp_operand_imm(ops[0], NULL as i32)?;
                 self.boolean_equal()?;
             }
             "procedure?" => self.tag_test(ops[0], TAG_CLOSURE)?,

@@ -9,10 +9,12 @@
 
 use super::lower::Lowered;
 use super::regalloc::{Home, REGISTERS};
-use super::{Flow, Inst, Move, Procedure, Recorder, flow};
+use super::{
+    Flow, Inst, Move, PLACEHOLDER_8, PLACEHOLDER_32, Procedure, Recorder, VOperands, VReg, flow,
+};
 use iced_x86::{
-    Decoder, DecoderOptions, Formatter, Instruction, IntelFormatter, OpKind, SymbolResolver,
-    SymbolResult,
+    Decoder, DecoderOptions, Formatter, FormatterOutput, FormatterTextKind, Instruction,
+    IntelFormatter, OpKind, SymbolResolver, SymbolResult,
 };
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -97,6 +99,50 @@ fn instruction(formatter: &mut IntelFormatter, ins: &Instruction) -> String {
     text
 }
 
+/// An instruction with virtual-register operands, each named `v12` (`v12:32`, `v12:8` for its
+/// low 32 or 8 bits) in place of its placeholder.
+fn with_vregs(formatter: &mut IntelFormatter, ins: &Instruction, uses: VOperands) -> String {
+    struct Named {
+        text: String,
+        uses: VOperands,
+    }
+    impl FormatterOutput for Named {
+        fn write(&mut self, text: &str, _: FormatterTextKind) {
+            self.text.push_str(text);
+        }
+
+        fn write_register(
+            &mut self,
+            ins: &Instruction,
+            _: u32,
+            operand: Option<u32>,
+            text: &str,
+            register: iced_x86::Register,
+        ) {
+            let name = |v: VReg| match register {
+                PLACEHOLDER_32 => format!("{v}:32"),
+                PLACEHOLDER_8 => format!("{v}:8"),
+                _ => v.to_string(),
+            };
+            match (operand, self.uses.operand, self.uses.base) {
+                (Some(k), Some((j, v)), _) if k == j => self.text.push_str(&name(v)),
+                (Some(k), _, Some((v, _)))
+                    if ins.op_kind(k) == OpKind::Memory && register == ins.memory_base() =>
+                {
+                    self.text.push_str(&v.to_string())
+                }
+                _ => self.text.push_str(text),
+            }
+        }
+    }
+    let mut out = Named {
+        text: String::new(),
+        uses,
+    };
+    formatter.format(ins, &mut out);
+    out.text
+}
+
 fn register(r: iced_x86::Register) -> String {
     format!("{r:?}").to_lowercase()
 }
@@ -157,6 +203,7 @@ pub fn body(out: &mut String, formatter: &mut IntelFormatter, p: &Procedure) {
             Inst::Move(Move::Def { dst, src }) => (format!("mov {dst}, {}", register(src)), ""),
             Inst::Move(Move::Use { dst, src }) => (format!("mov {}, {src}", register(dst)), ""),
             Inst::Fixed(ins) => (instruction(formatter, ins), ""),
+            Inst::Uses(ins, uses) => (with_vregs(formatter, ins, uses), ""),
         };
         let call;
         if let Inst::Fixed(ins) = p.inst(i)
@@ -174,10 +221,7 @@ pub fn body(out: &mut String, formatter: &mut IntelFormatter, p: &Procedure) {
 /// The virtual registers a procedure mentions, in order.
 fn mentioned(p: &Procedure) -> BTreeSet<u32> {
     (0..p.len())
-        .filter_map(|i| match p.inst(i) {
-            Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) => Some(v.0),
-            Inst::Fixed(_) => None,
-        })
+        .flat_map(|i| p.inst(i).vregs().map(|v| v.0))
         .collect()
 }
 
@@ -299,6 +343,12 @@ mod tests {
         })
     }
 
+    /// A listing up to its first `ret` (the slow paths that follow are in the loop's).
+    fn hot_path(listing: &str) -> &str {
+        let end = listing.find("ret\n").expect("the procedure returns");
+        &listing[..end + 4]
+    }
+
     const ADD_ONE: &str = "(program (lambda (x) ((primitive +) x (quote 1))))";
 
     const LOOP: &str = "(program (letrec ([loop (lambda (i acc) \
@@ -322,115 +372,15 @@ mod tests {
                 mov v2, rdx
                 mov v3, rdi
                 mov rax, v2
-                mov r10d,8
                 test al,7
                 jne L72
-                add rax,r10
+                add rax,8
                 jo L73
             L71:
                 add rsp,48h                      ; relative to the frame's top
                 ret
-            L72:
-                test al,7
-                jne L75
-                mov r11,rax
-                sar r11,3
-                cvtsi2sd xmm0,r11
-                jmp L76
-            L75:
-                mov r11d,eax
-                and r11d,7
-                cmp r11d,3
-                jne L74
-                cmp byte ptr [rax-3],57h
-                jne L74
-                movsd xmm0,[rax+5]
-            L76:
-                test r10b,7
-                jne L77
-                mov r11,r10
-                sar r11,3
-                cvtsi2sd xmm1,r11
-                jmp L78
-            L77:
-                mov r11d,r10d
-                and r11d,7
-                cmp r11d,3
-                jne L74
-                cmp byte ptr [r10-3],57h
-                jne L74
-                movsd xmm1,[r10+5]
-            L78:
-                addsd xmm0,xmm1
-                lea r11,[r14+10h]
-                cmp r11,[r15+10h]
-                ja L74
-                mov r11,r14
-                add r14,10h
-                mov rax,157h
-                mov [r11],rax
-                movsd [r11+8],xmm0
-                lea rax,[r11+3]
-                jmp L71
-                jmp L74
-            L73:
-                sub rax,r10
-            L74:
-                nop
-            L79:
-                mov [r15+0D8h],rax
-                mov [r15+0E0h],r10
-                mov rdx,rax
-                mov rcx,r10
-                mov rdi,r15
-                mov esi,0
-                lea r8,[r15+0A0Bh]
-                mov [r15+8],r14
-                mov rax,[r15]
-                call qword ptr [rax+58h]         ; preserves rbx rbp r12 r13
-            L81:
-                mov r14,[r15+8]
-                cmp rax,3Eh
-                jne L80
-                mov qword ptr [r15+0D0h],6
-                mov qword ptr [r15+0F8h],2
-                mov rsi,[r15+0C8h]
-                call L4                          ; preserves rbx rbp r12 r13
-            L82:
-                test eax,eax
-                jne L83
-                mov rax,[r15+0D8h]
-                mov r10,[r15+0E0h]
-                jmp L79
-            L80:
-                jmp L71
-            L67:
-                shl rsi,3
-                jmp L84
-            L69:
-                lea r10,[r14+40h]
-                cmp r10,[r15+10h]
-                jbe L85
-                mov eax,40h
-                add rsp,48h                      ; relative to the frame's top
-                lea r11,[L68]
-                jmp L5
-            L85:
-                mov eax,48h                      ; relative to the frame's top
-                lea r10,[L70]
-                jmp L12
-            L83:
-                mov ecx,6
-                mov esi,6
-                mov edx,6
-                jmp L1
-            L84:
-                mov rcx,rsi
-                mov esi,3
-                lea rdx,[r15+0A3Bh]
-                jmp L1
         "#]]
-        .assert_eq(&select);
+        .assert_eq(hot_path(&select));
         let [select, _, _] = procedure(LOOP, "scheme:loop");
         expect_test::expect![[r#"
             ;; scheme:loop
@@ -445,18 +395,15 @@ mod tests {
                 mov v2, rdx
                 mov v3, rcx
                 mov v4, rdi
-                mov rax, v2
-                mov r10d,0
-                cmp rax,r10
+                cmp v2,0
                 jne L76
                 mov rax, v3
                 jmp L77
             L76:
                 mov rax, v2
-                mov r10d,8
                 test al,7
                 jne L79
-                sub rax,r10
+                sub rax,8
                 jo L80
             L78:
                 mov v5, rax
@@ -471,8 +418,7 @@ mod tests {
                 mov [r11+8],r10
                 lea rax,[r11+1]
                 mov v6, rax
-                mov rdi, v4
-                mov rdi,[rdi+0Eh]
+                mov rdi,[v4+0Eh]
                 mov eax,edi
                 and eax,7
                 cmp eax,2
@@ -486,6 +432,8 @@ mod tests {
                 add rsp,98h                      ; relative to the frame's top
                 ret
             L79:
+                mov rax, v2
+                mov r10d,8
                 test al,7
                 jne L85
                 mov r11,rax
@@ -529,7 +477,8 @@ mod tests {
                 jmp L78
                 jmp L84
             L80:
-                add rax,r10
+                mov rax, v2
+                mov r10d,8
             L84:
                 nop
             L89:
@@ -623,115 +572,15 @@ mod tests {
             L70:
                 mov rbx,rdx
                 mov rax,rbx
-                mov r10d,8
                 test al,7
                 jne L72
-                add rax,r10
+                add rax,8
                 jo L73
             L71:
                 add rsp,8
                 ret
-            L72:
-                test al,7
-                jne L75
-                mov r11,rax
-                sar r11,3
-                cvtsi2sd xmm0,r11
-                jmp L76
-            L75:
-                mov r11d,eax
-                and r11d,7
-                cmp r11d,3
-                jne L74
-                cmp byte ptr [rax-3],57h
-                jne L74
-                movsd xmm0,[rax+5]
-            L76:
-                test r10b,7
-                jne L77
-                mov r11,r10
-                sar r11,3
-                cvtsi2sd xmm1,r11
-                jmp L78
-            L77:
-                mov r11d,r10d
-                and r11d,7
-                cmp r11d,3
-                jne L74
-                cmp byte ptr [r10-3],57h
-                jne L74
-                movsd xmm1,[r10+5]
-            L78:
-                addsd xmm0,xmm1
-                lea r11,[r14+10h]
-                cmp r11,[r15+10h]
-                ja L74
-                mov r11,r14
-                add r14,10h
-                mov rax,157h
-                mov [r11],rax
-                movsd [r11+8],xmm0
-                lea rax,[r11+3]
-                jmp L71
-                jmp L74
-            L73:
-                sub rax,r10
-            L74:
-                nop
-            L79:
-                mov [r15+0D8h],rax
-                mov [r15+0E0h],r10
-                mov rdx,rax
-                mov rcx,r10
-                mov rdi,r15
-                mov esi,0
-                lea r8,[r15+0A0Bh]
-                mov [r15+8],r14
-                mov rax,[r15]
-                call qword ptr [rax+58h]         ; preserves rbx rbp r12 r13; live slots []
-            L81:
-                mov r14,[r15+8]
-                cmp rax,3Eh
-                jne L80
-                mov qword ptr [r15+0D0h],6
-                mov qword ptr [r15+0F8h],2
-                mov rsi,[r15+0C8h]
-                call L4                          ; preserves rbx rbp r12 r13; live slots []
-            L82:
-                test eax,eax
-                jne L83
-                mov rax,[r15+0D8h]
-                mov r10,[r15+0E0h]
-                jmp L79
-            L80:
-                jmp L71
-            L67:
-                shl rsi,3
-                jmp L84
-            L69:
-                lea r10,[r14+40h]
-                cmp r10,[r15+10h]
-                jbe L85
-                mov eax,40h
-                add rsp,8
-                lea r11,[L68]
-                jmp L5
-            L85:
-                mov eax,8
-                lea r10,[L70]
-                jmp L12
-            L83:
-                mov ecx,6
-                mov esi,6
-                mov edx,6
-                jmp L1
-            L84:
-                mov rcx,rsi
-                mov esi,3
-                lea rdx,[r15+0A3Bh]
-                jmp L1
         "#]]
-        .assert_eq(&allocate);
+        .assert_eq(hot_path(&allocate));
         let [_, allocate, _] = procedure(LOOP, "scheme:loop");
         expect_test::expect![[r#"
             ;; scheme:loop
@@ -748,18 +597,15 @@ mod tests {
                 mov rbx,rdx
                 mov rbp,rcx
                 mov r12,rdi
-                mov rax,rbx
-                mov r10d,0
-                cmp rax,r10
+                cmp rbx,0
                 jne L76
                 mov rax,rbp
                 jmp L77
             L76:
                 mov rax,rbx
-                mov r10d,8
                 test al,7
                 jne L79
-                sub rax,r10
+                sub rax,8
                 jo L80
             L78:
                 mov r13,rax
@@ -774,8 +620,7 @@ mod tests {
                 mov [r11+8],r10
                 lea rax,[r11+1]
                 mov rbx,rax
-                mov rdi,r12
-                mov rdi,[rdi+0Eh]
+                mov rdi,[r12+0Eh]
                 mov eax,edi
                 and eax,7
                 cmp eax,2
@@ -789,6 +634,8 @@ mod tests {
                 add rsp,28h
                 ret
             L79:
+                mov rax,rbx
+                mov r10d,8
                 test al,7
                 jne L85
                 mov r11,rax
@@ -832,7 +679,8 @@ mod tests {
                 jmp L78
                 jmp L84
             L80:
-                add rax,r10
+                mov rax,rbx
+                mov r10d,8
             L84:
                 nop
             L89:

@@ -84,10 +84,7 @@ pub struct Locals {
 impl Locals {
     pub fn of(p: &Procedure) -> Locals {
         let mut locals = Locals::default();
-        let mentioned = (0..p.len()).filter_map(|i| match p.inst(i) {
-            Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) => Some(v),
-            Inst::Fixed(_) => None,
-        });
+        let mentioned = (0..p.len()).flat_map(|i| p.inst(i).vregs());
         let (mut low, mut high) = (u32::MAX, 0);
         for v in mentioned.clone() {
             low = low.min(v.0);
@@ -190,6 +187,12 @@ pub fn analyze(p: &Procedure) -> Liveness {
                 Inst::Move(Move::Use { src, .. }) => {
                     let k = locals.index(src);
                     set[k / 64] |= 1 << (k % 64);
+                }
+                Inst::Uses(_, uses) => {
+                    for v in uses.uses() {
+                        let k = locals.index(v);
+                        set[k / 64] |= 1 << (k % 64);
+                    }
                 }
                 Inst::Fixed(_) => {}
             }

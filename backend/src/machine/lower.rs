@@ -143,6 +143,43 @@ fn procedure(
                 Home { slot: Some(s), .. } => out.push(load(dst, disp(src, s))?),
                 _ => return Err(format!("internal error: {src} is used but never live")),
             },
+            Inst::Uses(ins, uses) => {
+                let mut ins = *ins;
+                if let Some((k, v)) = uses.operand {
+                    match home(v) {
+                        Home { reg: Some(r), .. } => {
+                            ins.set_op_register(k, sized_like(r, ins.op_register(k))?)
+                        }
+                        Home { slot: Some(s), .. } => {
+                            if uses.base.is_some()
+                                || (0..ins.op_count()).any(|j| ins.op_kind(j) == OpKind::Memory)
+                            {
+                                return Err(format!(
+                                    "internal error: {ins} cannot take {v} from its slot"
+                                ));
+                            }
+                            ins.set_op_kind(k, OpKind::Memory);
+                            ins.set_memory_base(Register::RSP);
+                            ins.set_memory_index(Register::None);
+                            ins.set_memory_index_scale(1);
+                            ins.set_memory_displacement64(disp(v, s) as u64);
+                            ins.set_memory_displ_size(1);
+                        }
+                        _ => return Err(format!("internal error: {v} is used but never live")),
+                    }
+                }
+                if let Some((v, scratch)) = uses.base {
+                    match home(v) {
+                        Home { reg: Some(r), .. } => ins.set_memory_base(r),
+                        Home { slot: Some(s), .. } => {
+                            out.push(load(scratch, disp(v, s))?);
+                            ins.set_memory_base(scratch);
+                        }
+                        _ => return Err(format!("internal error: {v} is used but never live")),
+                    }
+                }
+                out.push(ins);
+            }
             Inst::Fixed(ins) => {
                 let call = regalloc::is_call(p, i);
                 let mut slots = Vec::new();
@@ -211,6 +248,24 @@ fn moved_down(ins: &Instruction, by: i64) -> Result<Instruction, String> {
     Err(format!(
         "internal error: {ins} has nothing relative to the frame"
     ))
+}
+
+/// `r` (one of the allocator's registers) at the size of the placeholder `like`.
+fn sized_like(r: Register, like: Register) -> Result<Register, String> {
+    use Register::*;
+    let sizes = match r {
+        RBX => [RBX, EBX, BL],
+        RBP => [RBP, EBP, BPL],
+        R12 => [R12, R12D, R12L],
+        R13 => [R13, R13D, R13L],
+        _ => return Err(format!("internal error: {r:?} is not allocatable")),
+    };
+    match like {
+        super::PLACEHOLDER_64 => Ok(sizes[0]),
+        super::PLACEHOLDER_32 => Ok(sizes[1]),
+        super::PLACEHOLDER_8 => Ok(sizes[2]),
+        _ => Err(format!("internal error: {like:?} is not a placeholder")),
+    }
 }
 
 fn mov_rr(dst: Register, src: Register) -> Result<Instruction, String> {
@@ -323,6 +378,80 @@ mod tests {
             jmp qword ptr [rdi+6]
             live slots at calls: [(4, [4, 5]), (7, [5])]
             frame sizes: [7]
+        "#]]
+        .assert_eq(&out);
+    }
+
+    #[test]
+    fn operands_become_their_register_or_slot_and_a_base_in_a_slot_goes_through_the_scratch() {
+        // x is live across a Scheme call (a slot): `cmp x, 10h` reads the slot and the base
+        // of `mov rax, [x + 6]` is loaded into the named scratch (rax) first. y stays in a
+        // register: `test y:8, 7` and `add rax, y` use it there.
+        use super::super::{PLACEHOLDER_8, PLACEHOLDER_64, VOperands};
+        let mut b = Builder::new();
+        let (x, y) = (b.vreg(), b.vreg());
+        b.def(x, rdx);
+        b.a.call(qword_ptr(rdi + 6)).unwrap();
+        b.def(y, rax);
+        let cmp = Instruction::with2(Code::Cmp_rm64_imm8, PLACEHOLDER_64, 16).unwrap();
+        b.uses(
+            cmp,
+            VOperands {
+                operand: Some((0, x)),
+                base: None,
+            },
+        );
+        let test = Instruction::with2(Code::Test_rm8_imm8, PLACEHOLDER_8, 7).unwrap();
+        b.uses(
+            test,
+            VOperands {
+                operand: Some((0, y)),
+                base: None,
+            },
+        );
+        let free = MemoryOperand::with_base_displ(PLACEHOLDER_64, 6);
+        let load = Instruction::with2(Code::Mov_r64_rm64, Register::RAX, free).unwrap();
+        b.uses(
+            load,
+            VOperands {
+                operand: None,
+                base: Some((x, Register::RAX)),
+            },
+        );
+        let add = Instruction::with2(Code::Add_r64_rm64, Register::RAX, PLACEHOLDER_64).unwrap();
+        b.uses(
+            add,
+            VOperands {
+                operand: Some((1, y)),
+                base: None,
+            },
+        );
+        b.a.ret().unwrap();
+        let (selected, lowered) = b.procedure(|p| (p.to_string(), lower(p.code, p.recorder)));
+        let mut out = selected;
+        let mut formatter = IntelFormatter::new();
+        for ins in &lowered.unwrap().code {
+            formatter.format(ins, &mut out);
+            out.push('\n');
+        }
+        expect_test::expect![[r#"
+                mov v0, rdx
+                call qword ptr [rdi+6]           ; preserves nothing
+                mov v1, rax
+                cmp v0,10h
+                test v1:8,7
+                mov rax,[v0+6]
+                add rax,v1
+                ret
+            mov [rsp],rdx
+            call qword ptr [rdi+6]
+            mov rbx,rax
+            cmp qword ptr [rsp],10h
+            test bl,7
+            mov rax,[rsp]
+            mov rax,[rax+6]
+            add rax,rbx
+            ret
         "#]]
         .assert_eq(&out);
     }

@@ -2,12 +2,13 @@
 //! operands may be *virtual registers*, liveness over each procedure's control flow, register
 //! allocation with frame layout, and the lowering to instructions iced-x86 encodes.
 //!
-//! Instruction selection (`codegen`) emits iced-x86 instructions over physical registers for
-//! every operation (operands are loaded into the fixed scratch registers the calling
-//! convention names: `rax r10 r11`, the argument registers...), and keeps Scheme variables and
-//! temporaries in virtual registers ([`VReg`]). A virtual register appears only in a [`Move`]
-//! to or from a physical register; where it lives is decided here, after the whole procedure
-//! is known:
+//! Instruction selection (`codegen`) emits iced-x86 instructions, and keeps Scheme variables
+//! and temporaries in virtual registers ([`VReg`]). A virtual register is defined only by a
+//! [`Move`] from a physical register, and read by a [`Move`] to one or as an operand of an
+//! ordinary instruction ([`VOperands`]: the `r/m` operand of `cmp`, `test`, `add`, `sub`,
+//! `or`..., or the base of a memory operand, `[v + d]`), so that `cmp v3, 0` or
+//! `mov rdi, [v4 + 0Eh]` use the value where it lives. Where it lives is decided here, after
+//! the whole procedure is known:
 //!
 //! * [`liveness`]: the procedure's control flow (labels and jumps, the out-of-line slow paths
 //!   and error exits included) and, backwards over it, the virtual registers live at each
@@ -18,17 +19,21 @@
 //!   kept in a slot; across a runtime service or the collector (which may move objects), a
 //!   register value is saved to a slot before the call and reloaded after it, so the
 //!   collector sees and updates it there. Slots are shared by values never live at once.
-//! * [`lower`]: the moves become `mov`s between registers and `[rsp + d]`, the saves and
-//!   reloads are inserted, and each return point's frame-table entry (frame size, live slots)
+//! * [`lower`]: the moves become `mov`s between registers and `[rsp + d]`, an operand
+//!   becomes its register or `[rsp + d]` (a base in a slot is loaded into the scratch
+//!   register instruction selection named), the saves and reloads are inserted, and each return point's frame-table entry (frame size, live slots)
 //!   is computed from the liveness: a slot is listed only where a Scheme value in it is live.
 //!
 //! The allocation rule of the collector ("no live value only in a register at an
 //! allocation") holds by construction: an allocation's slow path calls the collector, so
 //! everything live across it is saved to a slot or lives in one.
 //!
-//! **Not yet done:** virtual registers are not operands of arithmetic or comparisons
-//! (instruction selection still loads them into scratch registers first), so a value in a
-//! register costs one `mov` where a slot cost one load.
+//! * [`listing`]: the stages `select`, `allocate`, `encode` as text, for `--dump-ir`.
+//!
+//! **Not yet done:** instruction selection uses virtual-register operands for comparisons,
+//! `eq?`/`null?`/`not`, two-operand fixnum `+`/`-` and tests in `if`, and closures' free
+//! variables; other operations (`car`/`cdr`, vector access, `*`, calls' arguments) still move
+//! their operands into the fixed scratch registers first. There is no coalescing.
 
 pub mod listing;
 pub mod liveness;
@@ -69,7 +74,7 @@ pub struct ClauseFrame {
     pub first_slot: u32,
 }
 
-/// The one instruction with a virtual register operand.
+/// A move to or from a virtual register (the only instruction that defines one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Move {
     /// `mov dst, src`: defines `dst`.
@@ -78,10 +83,40 @@ pub enum Move {
     Use { dst: Register, src: VReg },
 }
 
+/// The virtual-register operands of an ordinary instruction, all read (only a [`Move`]
+/// defines a virtual register). In the instruction, a placeholder register of the right
+/// size stands where each goes:
+///
+/// * `operand`: `(k, v)`: operand `k`, the instruction's `r/m` operand, is `v`. After
+///   allocation it is `v`'s register, or its slot as `[rsp + d]`, which an `r/m` operand may
+///   be (so instruction selection never puts a virtual register where only a register may
+///   go, and never in an instruction with a memory operand of its own).
+/// * `base`: `(v, scratch)`: the base of the memory operand is `v`. After allocation it is
+///   `v`'s register, or `scratch` (a register the instruction overwrites anyway, or one free
+///   there) loaded from `v`'s slot first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct VOperands {
+    pub operand: Option<(u32, VReg)>,
+    pub base: Option<(VReg, Register)>,
+}
+
+/// The placeholders of a virtual register in an instruction: its 64, 32 and 8 bits.
+pub const PLACEHOLDER_64: Register = Register::RBX;
+pub const PLACEHOLDER_32: Register = Register::EBX;
+pub const PLACEHOLDER_8: Register = Register::BL;
+
+impl VOperands {
+    pub fn uses(self) -> impl Iterator<Item = VReg> + Clone {
+        [self.operand.map(|(_, v)| v), self.base.map(|(v, _)| v)]
+            .into_iter()
+            .flatten()
+    }
+}
+
 /// What instruction selection records besides its instructions (which it emits into one
 /// iced-x86 `CodeAssembler`, so that labels keep working): the virtual registers, the
 /// instructions that are really [`Move`]s (indices into the assembler's list, each holding a
-/// placeholder), the calls that preserve `rbx rbp r12 r13` (runtime services and the
+/// placeholder), those with [`VOperands`], the calls that preserve `rbx rbp r12 r13` (runtime services and the
 /// collector's stubs; any other call is a Scheme call), the procedures' ranges, the clauses'
 /// frames and the instructions whose immediate or `rsp` displacement is relative to the top
 /// of their clause's frame (the frame shrinks from its bound to what the allocation used,
@@ -90,6 +125,7 @@ pub enum Move {
 pub struct Recorder {
     pub vregs: Vec<VRegInfo>,
     pub moves: Dense<Option<Move>>,
+    pub operands: Dense<Option<VOperands>>,
     pub preserving_calls: Dense<bool>,
     pub procedures: Vec<Range<usize>>,
     pub clauses: Vec<ClauseFrame>,
@@ -131,6 +167,20 @@ pub enum Inst<'a> {
     /// An instruction over physical operands only.
     Fixed(&'a Instruction),
     Move(Move),
+    /// An instruction that reads virtual registers (never one that transfers control).
+    Uses(&'a Instruction, VOperands),
+}
+
+impl Inst<'_> {
+    /// The virtual registers the instruction mentions.
+    pub fn vregs(self) -> impl Iterator<Item = VReg> + Clone {
+        let vregs = match self {
+            Inst::Move(Move::Def { dst: v, .. } | Move::Use { src: v, .. }) => [Some(v), None],
+            Inst::Uses(_, uses) => [uses.operand.map(|(_, v)| v), uses.base.map(|(v, _)| v)],
+            Inst::Fixed(_) => [None, None],
+        };
+        vregs.into_iter().flatten()
+    }
 }
 
 /// A procedure's instructions: `code[start..end]` of the whole image's list.
@@ -155,7 +205,10 @@ impl<'a> Procedure<'a> {
         let at = self.range.start + i;
         match self.recorder.moves.get(at) {
             Some(m) => Inst::Move(m),
-            None => Inst::Fixed(&self.code[at]),
+            None => match self.recorder.operands.get(at) {
+                Some(uses) => Inst::Uses(&self.code[at], uses),
+                None => Inst::Fixed(&self.code[at]),
+            },
         }
     }
 

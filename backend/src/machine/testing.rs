@@ -1,7 +1,7 @@
 //! Test fixtures: machine code written with iced-x86's assembler, virtual-register moves
 //! recorded as instruction selection records them.
 
-use super::{ClauseFrame, Move, Procedure, Recorder, VReg, VRegInfo};
+use super::{ClauseFrame, Move, Procedure, Recorder, VOperands, VReg, VRegInfo};
 use iced_x86::Instruction;
 use iced_x86::code_asm::*;
 
@@ -48,6 +48,14 @@ impl Builder {
         };
         self.r.moves.insert(self.a.instructions().len(), Some(m));
         self.a.mov(dst, dst).unwrap();
+    }
+
+    /// An instruction with virtual-register operands (built with the placeholders).
+    pub fn uses(&mut self, ins: Instruction, uses: VOperands) {
+        self.r
+            .operands
+            .insert(self.a.instructions().len(), Some(uses));
+        self.a.add_instruction(ins).unwrap();
     }
 
     /// A call of a runtime service (which preserves the allocator's registers).
