@@ -20,7 +20,10 @@
 //!   compiled units alone.
 //! * [`compile_unit`]: the pass pipeline on one unit, memoized per unit content (so the base
 //!   library, part of every program, is lowered once per process).
-//! * [`image`]: links the lowered units and generates code.
+//! * [`codegen_unit`]: code generation for one unit, memoized per unit like [`compile_unit`]:
+//!   machine code with symbolic references to what lies outside the unit.
+//! * [`image`]: links the units' code into an image (`backend::link`): the shared stubs and
+//!   the entry, global cells and symbols laid out once, references resolved.
 //!
 //! Not tracked: a library file that did not exist when it was looked for (creating it later is
 //! not noticed), and `LOKO_LIBRARY_PATH` (read once, when the database is made).
@@ -340,21 +343,37 @@ pub fn compile_unit<'db>(
     Ok(Arc::new(lowered))
 }
 
-/// Compiles a program: its units lowered one by one, linked, then code generation.
+/// Generates one unit's machine code from its lowered tree, leaving what lies outside the unit
+/// (other units' globals, symbols, the shared stubs) for the link step; the error is the
+/// message to print.
+#[salsa::tracked(returns(ref), no_eq)]
+pub fn codegen_unit<'db>(
+    db: &'db dyn Db,
+    unit: UnitKey<'db>,
+) -> Result<Arc<backend::link::UnitCode>, String> {
+    let lowered = compile_unit(db, unit).as_ref().map_err(Clone::clone)?;
+    let name = &unit.unit(db).name;
+    let code = backend::codegen::compile_unit(lowered, name, None)
+        .map_err(|e| format!("{name}: error: {e}"))?;
+    Ok(Arc::new(code))
+}
+
+/// Compiles a program: the code of each unit (memoized per unit), linked into an image.
 #[salsa::tracked(returns(ref), no_eq)]
 pub fn image(db: &dyn Db, program: Source) -> Result<Arc<backend::Image>, String> {
     let path = program.path(db);
     let keys = units(db, program).as_ref().map_err(Clone::clone)?;
-    let mut lowered = Vec::with_capacity(keys.len());
+    let mut compiled = Vec::with_capacity(keys.len());
     for &key in keys {
-        let unit = compile_unit(db, key)
+        let unit = codegen_unit(db, key)
             .as_ref()
             .map_err(|message| format!("{path}: {message}"))?;
-        lowered.push(Arc::clone(unit));
+        compiled.push(Arc::clone(unit));
     }
-    let linked = passes::merge_units::link_units(lowered.iter().map(|unit| &**unit));
-    let image = backend::codegen::compile(&linked).map_err(|e| format!("{path}: error: {e}"))?;
-    Ok(Arc::new(image))
+    let units: Vec<&backend::link::UnitCode> = compiled.iter().map(|unit| &**unit).collect();
+    let linked =
+        backend::codegen::link_program(&units).map_err(|e| format!("{path}: error: {e}"))?;
+    Ok(Arc::new(linked.image))
 }
 
 /// The expander's view of library and included files: through the database, so that each

@@ -4,7 +4,7 @@
 //! and one for the program, in the canonical form the compiler uses), both queries of the
 //! database ([`loko::db`]), then each unit through the tree passes and the backend's machine
 //! level (`select`, `allocate`, `encode`: [`backend::machine::listing`]; each unit compiled on
-//! its own, so its code is shown at offsets of its own image), labelled when there are
+//! its own, so its code is shown at offsets from the unit's start), labelled when there are
 //! several. The base library's unit, the same in every program, is not
 //! shown. A `.sexp` file is IR text of the pipeline's input language and
 //! starts at `read`.

@@ -3,6 +3,8 @@
 //! For now this crate holds the transport layer between machine code and a
 //! running program (DESIGN.md decisions 1 and 2):
 //!
+//! * [`codegen`] generates code per unit and [`link`] joins the units into one
+//!   [`Image`].
 //! * [`image`]: [`Image`], the generated code and data of a program, with the
 //!   fixed layout that lets code address its data RIP-relatively, symbols for
 //!   the compiled procedures, and absolute-address relocations.
@@ -20,6 +22,7 @@ pub mod args;
 pub mod codegen;
 pub mod elf;
 pub mod image;
+pub mod link;
 pub mod loader;
 pub mod machine;
 pub mod stub;

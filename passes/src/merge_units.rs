@@ -1,11 +1,11 @@
-//! Moving units between arenas: [`canonical_unit`] gives one expanded unit a canonical form,
-//! and [`link_units`] joins separately compiled units into one program for code generation.
+//! Moving a unit between arenas: [`canonical_unit`] gives one expanded unit a canonical form.
 //!
 //! Units talk to each other only through top-level variables (`(global name)` and
-//! `(set-global! name value)`), so each unit runs through the pass pipeline on its own
-//! (DESIGN.md decision 9) and linking is moving every unit's code labels and body into one
-//! arena: variables get fresh ids there and constants are copied. Both are written by hand on
-//! the generated `Translate` traits because they are not passes from one program to another.
+//! `(set-global! name value)`), so each unit runs through the pass pipeline and code
+//! generation on its own (DESIGN.md decision 9) and they meet only in the backend's link step
+//! (`backend::link`). Moving is written by hand on the generated `Translate` trait because it
+//! is not a pass from one program to another: variables get fresh ids in the new arena and
+//! constants are copied.
 
 use ir::datum::DatumId;
 use ir::var::Var;
@@ -39,18 +39,12 @@ struct Move {
     vars: HashMap<Var, Var>,
 }
 
-use ir::lang::{core_scheme, explicit_tails};
+use ir::lang::core_scheme;
 
 mod core_scheme_mover {
     use super::*;
     use core_scheme::from_core_scheme::Cx;
     mover!(core_scheme::from_core_scheme::Translate);
-}
-
-mod explicit_tails_mover {
-    use super::*;
-    use explicit_tails::from_explicit_tails::Cx;
-    mover!(explicit_tails::from_explicit_tails::Translate);
 }
 
 /// `unit` in canonical form: its variables numbered from 0 in the order a traversal meets
@@ -69,75 +63,12 @@ pub fn canonical_unit(unit: &core_scheme::Tree) -> core_scheme::Tree {
     }
 }
 
-/// Links units of the pipeline's last language — the base library, the other libraries in
-/// dependency order, then the program — into one program: the code labels of all of them, and
-/// a body that runs each unit's body in order (its value is the last one's).
-pub fn link_units<'u>(
-    units: impl IntoIterator<Item = &'u explicit_tails::Tree>,
-) -> explicit_tails::Tree {
-    use explicit_tails::Program;
-    use explicit_tails::from_explicit_tails::{Cx, Translate};
-    let mut arena = explicit_tails::Arena::default();
-    let (mut labels, mut codes, mut bodies) = (Vec::new(), Vec::new(), Vec::new());
-    for unit in units {
-        let Program::WithCode {
-            labels: l,
-            code,
-            body,
-        } = &unit.arena[unit.root];
-        let mut cx = Cx {
-            src: &unit.arena,
-            dst: std::mem::take(&mut arena),
-        };
-        let mut moving = Move::default();
-        for (&label, &code) in l.iter().zip(code) {
-            labels.push(moving.terminal_var(&mut cx, (), label));
-            codes.push(moving.code(&mut cx, (), code));
-        }
-        bodies.push(moving.expr(&mut cx, (), *body));
-        arena = cx.dst;
-    }
-    let body = match bodies.pop() {
-        Some(last) if bodies.is_empty() => last,
-        Some(last) => arena.expr_seq(bodies, last),
-        None => {
-            let void = arena.expr_primitive(ir::symbol::Symbol::intern("void"));
-            arena.expr_call(void, Vec::new())
-        }
-    };
-    let root = arena.program_with_code(labels, codes, body);
-    explicit_tails::Tree { arena, root }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{canonical_unit, link_units};
+    use super::canonical_unit;
     use expect_test::expect;
-    use ir::lang::{core_scheme, explicit_tails};
+    use ir::lang::core_scheme;
     use ir::nanopass::Ir;
-
-    #[test]
-    fn units_run_in_order_with_their_own_labels_and_variables() {
-        let library = explicit_tails::Tree::parse(
-            "(program ([f.0 (code () [(x.1) ((primitive cons) x.1 (quote (a #(b))))])])
-               (closures ([f.2 (make-closure f.0)]) (set-global! lib::f f.2)))",
-        )
-        .unwrap();
-        let program = explicit_tails::Tree::parse(
-            "(program ([g.0 (code () [(x.1) (tail-call (global lib::f) x.1)])])
-               (closures ([g.2 (make-closure g.0)]) (g.2 (quote 1))))",
-        )
-        .unwrap();
-        let linked = link_units([&library, &program]);
-        linked.verify().expect("the linked program verifies");
-        expect![[r#"
-            (program ([f.0 (code () [(x.1) ((primitive cons) x.1 (quote (a #(b))))])]
-                      [g.3 (code () [(x.4) (tail-call (global lib::f) x.4)])])
-              (begin (closures ([f.2 (make-closure f.0)]) (set-global! lib::f f.2))
-                (closures ([g.5 (make-closure g.3)]) (g.5 (quote 1)))))
-        "#]]
-        .assert_eq(&format!("{}\n", linked.print()));
-    }
 
     #[test]
     fn canonical_units_number_variables_from_zero_and_drop_unused_constants() {

@@ -139,6 +139,16 @@ fn compiled(executed: &[String]) -> Vec<&String> {
         .collect()
 }
 
+/// The `codegen_unit` entries of the execution log, as `compile_unit` entries (the two
+/// queries take the same key), so they compare with [`compile_unit_entry`].
+fn generated(executed: &[String]) -> Vec<String> {
+    executed
+        .iter()
+        .filter_map(|e| e.strip_prefix("codegen_unit("))
+        .map(|key| format!("compile_unit({key}"))
+        .collect()
+}
+
 #[test]
 fn editing_one_library_recompiles_it_and_not_the_other() {
     let dir = TempDir::new("incremental");
@@ -156,10 +166,13 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     let b_entry = compile_unit_entry(&db, program, "(b)");
     let a_first = compile_unit_entry(&db, program, "(a)");
     let program_first = compile_unit_entry(&db, program, "program");
-    // The base library, (a), (b) and the program.
+    // The base library, (a), (b) and the program, lowered and then generated.
     let compiled_first = compiled(&first);
     assert_eq!(compiled_first.len(), 4, "{first:?}");
     assert!(compiled_first.contains(&&b_entry) && compiled_first.contains(&&a_first));
+    let generated_first = generated(&first);
+    assert_eq!(generated_first.len(), 4, "{first:?}");
+    assert!(generated_first.contains(&b_entry) && generated_first.contains(&a_first));
 
     // Asking again, with no edit, executes no query at all.
     assert_eq!(exit_status(&db, program), 12);
@@ -176,6 +189,9 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     assert_ne!(a_second, a_first);
     assert_eq!(compile_unit_entry(&db, program, "program"), program_first);
     assert_eq!(compiled(&second), vec![&a_second], "{second:?}");
+    // Code generation too runs for (a)'s new unit only: not for (b), the program or the base
+    // library; the image only links.
+    assert_eq!(generated(&second), vec![a_second.clone()], "{second:?}");
     assert!(second.iter().any(|e| e.starts_with("expand_program(")));
     assert!(second.iter().any(|e| e.starts_with("image(")));
 
@@ -188,6 +204,7 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     let program_third = compile_unit_entry(&db, program, "program");
     assert_ne!(program_third, program_first);
     assert_eq!(compiled(&third), vec![&program_third], "{third:?}");
+    assert_eq!(generated(&third), vec![program_third.clone()], "{third:?}");
 }
 
 /// The `expand_library` entry of library `(name)`, as the execution log shows it.
@@ -321,21 +338,25 @@ fn a_cyclic_import_is_reported_not_looped() {
 }
 
 #[test]
-fn the_base_library_is_lowered_once_for_every_program() {
+fn the_base_library_is_lowered_and_generated_once_for_every_program() {
     let db = Database::default();
     let first = Source::new(&db, "first.sps".into(), "(import (rnrs)) (exit 3)".into());
     let second = Source::new(&db, "second.sps".into(), "(import (rnrs)) (exit 4)".into());
     assert_eq!(exit_status(&db, first), 3);
+    let executed = db.take_executed();
     assert_eq!(
-        compiled(&db.take_executed()).len(),
+        compiled(&executed).len(),
+        2,
+        "the base library and the program"
+    );
+    assert_eq!(
+        generated(&executed).len(),
         2,
         "the base library and the program"
     );
     assert_eq!(exit_status(&db, second), 4);
     let executed = db.take_executed();
-    assert_eq!(
-        compiled(&executed),
-        vec![&compile_unit_entry(&db, second, "program")],
-        "{executed:?}"
-    );
+    let program = compile_unit_entry(&db, second, "program");
+    assert_eq!(compiled(&executed), vec![&program], "{executed:?}");
+    assert_eq!(generated(&executed), vec![program.clone()], "{executed:?}");
 }

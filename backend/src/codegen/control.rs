@@ -12,6 +12,7 @@
 use super::CompileError;
 use super::emit::{Gen, Operand, Reg};
 use super::expr::Cont;
+use crate::link::Stub;
 use iced_x86::code_asm::*;
 use ir::lang::explicit_tails::ExprId;
 use ir::symbol::Symbol;
@@ -20,37 +21,24 @@ use runtime::continuation::{self as k, CONTINUATION_FREE};
 use runtime::services as svc;
 use runtime::value::*;
 
-/// The shared entry points of this module, bound by [`Gen::control_stubs`].
+/// The shared entry points of this module, as the placeholder addresses branches to them use
+/// (bound in the runtime unit by [`Gen::control_stubs`]; see [`Stub`]).
 pub struct Labels {
     /// The underflow return point: its address is the bottom word of the stack.
-    pub underflow: CodeLabel,
+    pub underflow: u64,
     /// Where the underflow point goes when the program's body has returned (in the entry).
-    pub program_end: CodeLabel,
+    pub program_end: u64,
     /// `rsp` at the return address of a `$call/cc`, the procedure in `rdi`.
-    capture: CodeLabel,
+    capture: u64,
     /// From a prologue: the frame is allocated (`rsp` lowered by `eax` bytes) and below the
     /// segment's limit; `r10` is where to resume.
-    segment_overflow: CodeLabel,
+    segment_overflow: u64,
     /// The code of every continuation: calling one reinstates it.
-    entry: CodeLabel,
+    entry: u64,
     /// Reinstating a continuation (in `r10`) and tail-calling a thunk (in `rdx`) in it.
-    throw_thunk: CodeLabel,
+    throw_thunk: u64,
     /// The chain would exceed `stack_depth_limit`.
-    too_deep: CodeLabel,
-}
-
-impl Labels {
-    /// The stubs' entry points, named for the executable's symbol table (profilers, `objdump`).
-    pub fn symbols(&self) -> [(&'static str, CodeLabel); 6] {
-        [
-            ("loko:underflow", self.underflow),
-            ("loko:capture", self.capture),
-            ("loko:segment_overflow", self.segment_overflow),
-            ("loko:continuation", self.entry),
-            ("loko:throw_thunk", self.throw_thunk),
-            ("loko:stack_too_deep", self.too_deep),
-        ]
-    }
+    too_deep: u64,
 }
 
 /// A prologue's exit to [`Labels::segment_overflow`], emitted after the procedure.
@@ -71,15 +59,15 @@ const SAVE_FRAME_BYTES: i32 = SAVE_RESUME + 8;
 const SAVE_AREA: i32 = SAVE_FRAME_BYTES + 8;
 
 impl Labels {
-    pub fn new(a: &mut CodeAssembler) -> Labels {
+    pub fn new() -> Labels {
         Labels {
-            underflow: a.create_label(),
-            program_end: a.create_label(),
-            capture: a.create_label(),
-            segment_overflow: a.create_label(),
-            entry: a.create_label(),
-            throw_thunk: a.create_label(),
-            too_deep: a.create_label(),
+            underflow: Stub::Underflow.address(),
+            program_end: Stub::ProgramEnd.address(),
+            capture: Stub::Capture.address(),
+            segment_overflow: Stub::SegmentOverflow.address(),
+            entry: Stub::ContinuationEntry.address(),
+            throw_thunk: Stub::ThrowThunk.address(),
+            too_deep: Stub::TooDeep.address(),
         }
     }
 }
@@ -184,7 +172,7 @@ impl Gen<'_> {
     fn check_continuation(&mut self, reg: Reg, who: Symbol) -> Result<(), CompileError> {
         self.check_tag(reg, TAG_CLOSURE, Reg::R11, who)?;
         let exit = self.error_exit(runtime::error::ErrorKind::WrongType, Some(who), Some(reg));
-        self.a.lea(r11, ptr(self.control.entry))?;
+        self.lea_code(r11, self.control.entry)?;
         self.a.cmp(qword_ptr(reg.q() + CLOSURE_CODE), r11)?;
         self.a.jne(exit)?;
         Ok(())
@@ -198,17 +186,13 @@ impl Gen<'_> {
 
         self.continuation_entry()?;
 
-        let mut throw_thunk = self.control.throw_thunk;
-        self.bind(&mut throw_thunk)?;
-        self.control.throw_thunk = throw_thunk;
+        self.bind_stub(Stub::ThrowThunk)?;
         self.reinstate()?;
         self.a.mov(rdi, rdx)?;
         self.a.xor(esi, esi)?;
         self.a.jmp(qword_ptr(rdi + CLOSURE_CODE))?;
 
-        let mut too_deep = self.control.too_deep;
-        self.bind(&mut too_deep)?;
-        self.control.too_deep = too_deep;
+        self.bind_stub(Stub::TooDeep)?;
         // Leave room for whatever reports the overflow.
         self.a.mov(rax, self.ctx_field(ctx::STACK_DEPTH_LIMIT))?;
         self.a.add(rax, fixnum(k::DEPTH_SLACK as i64) as i32)?;
@@ -223,9 +207,7 @@ impl Gen<'_> {
     /// Scheme procedure `$continue-slow` (`stdlib/base-procedures.scm`) with the continuation
     /// prepended to the arguments, which winds and then uses `$continue-thunk`.
     fn continuation_entry(&mut self) -> Result<(), CompileError> {
-        let mut entry = self.control.entry;
-        self.bind(&mut entry)?;
-        self.control.entry = entry;
+        self.bind_stub(Stub::ContinuationEntry)?;
         let mut slow = self.a.create_label();
         self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
         self.a.cmp(rax, qword_ptr(rdi + k::WINDERS))?;
@@ -271,9 +253,7 @@ impl Gen<'_> {
     /// `rax`, or the count in `esi` and the values as a call's arguments (the fifth and later
     /// just below the popped return address, `[stack_top - 16 - 8j]`).
     fn underflow_stub(&mut self) -> Result<(), CompileError> {
-        let mut underflow = self.control.underflow;
-        self.bind(&mut underflow)?;
-        self.control.underflow = underflow;
+        let underflow = self.bind_stub(Stub::Underflow)?;
         self.a.test(eax, i32::MAX)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(esi, 1)?;
@@ -282,7 +262,7 @@ impl Gen<'_> {
         self.mv_sites.push((underflow, mv));
         // `mv_return` entered us by overwriting the bottom word with this entry: put the
         // underflow point back (`rsp` is just above that word).
-        self.a.lea(r10, ptr(underflow))?;
+        self.lea_code(r10, self.control.underflow)?;
         self.a.mov(qword_ptr(rsp - 8), r10)?;
         self.a.mov(r10, self.ctx_field(ctx::CONT_LINK))?;
         self.a.cmp(r10, FALSE as i32)?;
@@ -326,9 +306,7 @@ impl Gen<'_> {
     /// `seal_floor`, or when the collector has evacuated every sealed frame and the stack is
     /// not at `segment_top`: then the copy empties the stack and lets it move back up.
     fn capture_stub(&mut self) -> Result<(), CompileError> {
-        let mut capture = self.control.capture;
-        self.bind(&mut capture)?;
-        self.control.capture = capture;
+        let capture = self.bind_stub(Stub::Capture)?;
         let record = 8 * (CONTINUATION_FREE as i32 + 2);
         // (Counted, for `runtime::gc::chunks`; a retry after a collection counts again, which
         // only makes the chunks wait for a collection.)
@@ -407,7 +385,7 @@ impl Gen<'_> {
         self.a.mov(rdi, qword_ptr(rsp - 8))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
         self.a.sub(rsp, 8)?;
-        self.a.lea(r10, ptr(self.control.underflow))?;
+        self.lea_code(r10, self.control.underflow)?;
         self.a.mov(qword_ptr(rsp), r10)?;
         self.a.mov(rdx, rax)?;
         self.a.mov(esi, 1)?;
@@ -420,9 +398,7 @@ impl Gen<'_> {
     /// the top of the emptied segment. The prologue's live registers are saved below the frame
     /// and restored before resuming.
     fn segment_overflow_stub(&mut self) -> Result<(), CompileError> {
-        let mut overflow = self.control.segment_overflow;
-        self.bind(&mut overflow)?;
-        self.control.segment_overflow = overflow;
+        self.bind_stub(Stub::SegmentOverflow)?;
         self.a.sub(rsp, SAVE_AREA)?;
         for (i, &r) in SAVED.iter().enumerate() {
             self.a.mov(qword_ptr(rsp + 8 * i as i32), r)?;
@@ -570,7 +546,7 @@ impl Gen<'_> {
         }
         self.a.mov(rax, self.ctx_field(ctx::WINDERS))?;
         self.a.mov(qword_ptr(r11 + word(k::WINDERS)), rax)?;
-        self.a.lea(rax, ptr(self.control.entry))?;
+        self.lea_code(rax, self.control.entry)?;
         self.a.mov(qword_ptr(r11 + word(CLOSURE_CODE)), rax)?;
         self.a.lea(rax, qword_ptr(r11 + TAG_CLOSURE as i32))?;
         self.a.mov(self.ctx_field(ctx::CONT_LINK), rax)?;
@@ -586,7 +562,7 @@ impl Gen<'_> {
         self.a.je(stay)?;
         self.a.mov(r11, self.ctx_field(ctx::SEGMENT_TOP))?;
         self.a.mov(self.ctx_field(ctx::STACK_TOP), r11)?;
-        self.a.lea(scratch, ptr(self.control.underflow))?;
+        self.lea_code(scratch, self.control.underflow)?;
         self.a.mov(qword_ptr(r11 - 8), scratch)?;
         self.a.sub(r11, k::SEGMENT_SIZE as i32)?;
         self.a.mov(self.ctx_field(ctx::STACK_LIMIT), r11)?;

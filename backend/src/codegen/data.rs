@@ -1,9 +1,16 @@
-//! The image's static data: the context block (at offset 0, so generated code reaches it
-//! through `r15`), one cell per global variable, and the quoted constants laid out as heap
-//! objects would be. Pointers between static objects are relocations.
+//! Static data: a unit's quoted constants and static closures, laid out as heap objects
+//! would be, and (for the link step, [`crate::link`]) the image's own part: the context block
+//! (at offset 0, so generated code reaches it through `r15`), one cell per global variable,
+//! one object per symbol and the list of them. Pointers between static objects are
+//! relocations.
+//!
+//! A unit refers to global cells and symbols by name: [`Data::global`] and [`Data::symbol`]
+//! give placeholders ([`crate::link::placeholder`]) that the link step resolves, so every
+//! unit of an image shares one cell per global and one object per symbol.
 
 use super::CompileError;
 use crate::image::{Location, Reloc, Section};
+use crate::link::placeholder;
 use ir::datum::{Datum, DatumId, Datums};
 use ir::number::Number;
 use ir::symbol::Symbol;
@@ -26,24 +33,28 @@ pub struct Attach {
     pub symbols: HashMap<Symbol, u64>,
 }
 
-/// Names with offsets, as [`Data::exports`] gives them.
-pub type Exported = Vec<(Symbol, u64)>;
-
-/// A value as the code generator knows it: an immediate, or a static object at a data offset
-/// (the value is the object's address plus its tag).
+/// A value as the code generator knows it: an immediate, a static object at an offset in the
+/// unit's data (the value is the object's address plus its tag), or an interned symbol (the
+/// `n`th the unit names; the link step gives each name one object per image).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Value {
     Immediate(u64),
     Static { offset: u64, tag: u64 },
+    Symbol(u32),
 }
 
 #[derive(Default)]
 pub struct Data {
     pub bytes: Vec<u8>,
     pub relocs: Vec<Reloc>,
-    globals: HashMap<Symbol, u64>,
-    symbols: HashMap<Symbol, u64>,
-    symbol_order: Vec<u64>,
+    /// The global cells the unit refers to, in order, and their numbers.
+    pub globals: Vec<Symbol>,
+    global_numbers: HashMap<Symbol, u32>,
+    /// The symbols the unit refers to, in order, and their numbers.
+    pub symbols: Vec<Symbol>,
+    symbol_numbers: HashMap<Symbol, u32>,
+    /// Data words holding a symbol: (offset, name).
+    pub symbol_words: Vec<(u64, Symbol)>,
     /// How an attached image reaches what other images of its world hold ([`Attach`]).
     pub attach: Option<Attach>,
     /// The constants being converted, to detect cycles.
@@ -55,11 +66,19 @@ fn cyclic() -> CompileError {
 }
 
 impl Data {
-    /// Data with the context block reserved at offset 0.
+    /// An image's data, with the context block reserved at offset 0 (for the link step).
     pub fn new() -> Data {
         let mut data = Data::default();
         data.words(runtime::context::SIZE / 8);
         data
+    }
+
+    /// A unit's data, from offset 0.
+    pub fn unit(attach: Option<Attach>) -> Data {
+        Data {
+            attach,
+            ..Data::default()
+        }
     }
 
     /// Reserves `n` zeroed words; returns their offset.
@@ -85,6 +104,10 @@ impl Data {
                     offset: target + tag,
                 },
             }),
+            Value::Symbol(n) => {
+                let name = self.symbols[n as usize];
+                self.symbol_words.push((offset, name));
+            }
         }
     }
 
@@ -93,15 +116,14 @@ impl Data {
         self.bytes[at..at + 8].copy_from_slice(&word.to_le_bytes());
     }
 
-    /// Makes the cells of the global variables `names`, one after the other, so that they
-    /// form the image's static roots; returns their range. Called before any other data is
-    /// made.
-    pub fn reserve_globals(&mut self, names: &[Symbol]) -> std::ops::Range<u64> {
-        let start = self.bytes.len() as u64;
-        for &name in names {
-            self.global(name);
+    /// The displacement from `r15` of the unit's data at `offset` (a placeholder the link
+    /// step resolves).
+    pub fn displacement(&self, offset: u64) -> Result<i32, CompileError> {
+        let disp = placeholder::UNIT_DATA + offset;
+        if disp >= placeholder::GLOBALS {
+            return Err(CompileError::new("a unit's constants exceed 512 MiB"));
         }
-        start..self.bytes.len() as u64
+        Ok(disp as i32)
     }
 
     /// A static closure without free variables: its header; the code address is a relocation
@@ -112,63 +134,53 @@ impl Data {
         offset
     }
 
-    /// The offset of the cell of global variable `name` (made on first use, unbound).
-    ///
-    /// The offset is from `r15`: the image's own data for a standalone image, the world's
-    /// context for an attached one.
+    /// The displacement from `r15` of the cell of global variable `name`: the world's cell
+    /// for an attached image that has one, otherwise a placeholder the link step resolves.
     pub fn global(&mut self, name: Symbol) -> u64 {
         if let Some(offset) = self.attach.as_ref().and_then(|a| a.globals.get(&name)) {
             return *offset;
         }
-        if let Some(&offset) = self.globals.get(&name) {
-            return offset + self.bias();
+        let next = self.globals.len() as u32;
+        let n = *self.global_numbers.entry(name).or_insert(next);
+        if n == next {
+            self.globals.push(name);
         }
-        let offset = self.words(1);
-        self.set_word(offset, UNBOUND);
-        self.globals.insert(name, offset);
-        offset + self.bias()
+        placeholder::GLOBALS + 8 * u64::from(n)
     }
 
-    /// What to add to a data offset to reach it from `r15` (see [`Attach`]).
-    pub fn bias(&self) -> u64 {
-        self.attach.as_ref().map_or(0, |a| a.bias)
-    }
-
-    /// The image's own global cells and static symbols, as an attached image exports them to
-    /// the images after it: cells as offsets from `r15`, symbols as data offsets of their
-    /// tagged values.
-    pub fn exports(&self) -> (Exported, Exported) {
-        let bias = self.bias();
-        let globals = self.globals.iter().map(|(&n, &o)| (n, o + bias)).collect();
-        let symbols = self
-            .symbols
-            .iter()
-            .map(|(&n, &o)| (n, o + TAG_OBJECT))
-            .collect();
-        (globals, symbols)
-    }
-
-    /// The static symbol `name`, interned within the image.
+    /// The static symbol `name`: the world's symbol for an attached image that has one,
+    /// otherwise the image's one object of that name.
     pub fn symbol(&mut self, name: Symbol) -> Value {
         if let Some(&value) = self.attach.as_ref().and_then(|a| a.symbols.get(&name)) {
             return Value::Immediate(value);
         }
-        if let Some(&offset) = self.symbols.get(&name) {
-            return Value::Static {
-                offset,
-                tag: TAG_OBJECT,
-            };
+        let next = self.symbols.len() as u32;
+        let n = *self.symbol_numbers.entry(name).or_insert(next);
+        if n == next {
+            self.symbols.push(name);
         }
+        Value::Symbol(n)
+    }
+
+    /// The displacement from `r15` of the unit's `n`th symbol (tagged): a placeholder.
+    pub fn symbol_displacement(n: u32) -> i32 {
+        (placeholder::SYMBOLS + 16 * u64::from(n) + TAG_OBJECT) as i32
+    }
+
+    /// A global cell, unbound (for the link step); returns its offset.
+    pub fn unbound_cell(&mut self) -> u64 {
+        let offset = self.words(1);
+        self.set_word(offset, UNBOUND);
+        offset
+    }
+
+    /// A symbol object and its name string (for the link step); returns its offset.
+    pub fn symbol_object(&mut self, name: Symbol) -> u64 {
         let string = self.string(name.as_str());
         let offset = self.words(2);
         self.set_word(offset, header(HEADER_SYMBOL, 1));
         self.set(offset + 8, string);
-        self.symbols.insert(name, offset);
-        self.symbol_order.push(offset);
-        Value::Static {
-            offset,
-            tag: TAG_OBJECT,
-        }
+        offset
     }
 
     fn string(&mut self, text: &str) -> Value {
@@ -338,11 +350,11 @@ impl Data {
         offset
     }
 
-    /// Finishes the data: the list of the image's symbols goes into the context block, so
+    /// The list of the image's symbols (objects at `offsets`) goes into the context block, so
     /// `string->symbol` at run time finds them.
-    pub fn finish(mut self) -> (Vec<u8>, Vec<Reloc>) {
+    pub fn symbol_list(&mut self, offsets: &[u64]) {
         let mut list = Value::Immediate(NULL);
-        for offset in std::mem::take(&mut self.symbol_order) {
+        for &offset in offsets {
             let symbol = Value::Static {
                 offset,
                 tag: TAG_OBJECT,
@@ -350,6 +362,10 @@ impl Data {
             list = self.pair(symbol, list);
         }
         self.set(runtime::context::SYMBOLS as u64, list);
+    }
+
+    /// The bytes and the relocations.
+    pub fn finish(self) -> (Vec<u8>, Vec<Reloc>) {
         (self.bytes, self.relocs)
     }
 }

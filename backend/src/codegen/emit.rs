@@ -11,6 +11,7 @@ use super::control;
 use super::data::{Data, Value};
 use super::frame::Frame;
 use super::frame_table::{FrameSite, Site};
+use crate::link::Stub;
 use crate::machine::{
     ClauseFrame, Move, PLACEHOLDER_8, PLACEHOLDER_32, PLACEHOLDER_64, Recorder, VOperands, VReg,
     VRegInfo,
@@ -164,19 +165,22 @@ pub struct Gen<'t> {
     pub clause: u32,
     /// The first of the four slots where `apply` gathers register arguments.
     pub apply_slots: Option<usize>,
-    pub error_common: CodeLabel,
-    pub out_of_memory: CodeLabel,
+    /// The shared stubs, as the placeholder addresses branches to them use ([`Stub`]).
+    pub error_common: u64,
+    pub out_of_memory: u64,
     /// The shared stubs that call the `collect` service: from a procedure's body, and from a
     /// prologue while a call's arguments are still in registers ([`Gen::common_stubs`]).
-    pub collect: CodeLabel,
-    pub collect_saved: CodeLabel,
-    pub collect_in_call: CodeLabel,
+    pub collect: u64,
+    pub collect_saved: u64,
+    pub collect_in_call: u64,
     /// The start of the clause being compiled (before its rest list and frame), where a
     /// prologue that must collect starts again.
     pub clause_start: CodeLabel,
-    pub stack_overflow: CodeLabel,
+    pub stack_overflow: u64,
     /// The shared multiple-value return: see [`Gen::common_stubs`].
-    pub mv_return: CodeLabel,
+    pub mv_return: u64,
+    /// The stubs this unit defines (the runtime unit), where they are bound.
+    pub stub_labels: Vec<(Stub, CodeLabel)>,
     /// Call sites that accept multiple values, as (return point, multiple-value entry): the
     /// marker at each return point gets the entry's offset once the code is assembled.
     pub mv_sites: Vec<(CodeLabel, CodeLabel)>,
@@ -203,19 +207,11 @@ pub struct Gen<'t> {
 impl<'t> Gen<'t> {
     pub fn new(arena: &'t Arena) -> Result<Gen<'t>, CompileError> {
         let mut a = CodeAssembler::new(64)?;
-        let error_common = a.create_label();
-        let out_of_memory = a.create_label();
-        let collect = a.create_label();
-        let collect_saved = a.create_label();
-        let collect_in_call = a.create_label();
         let clause_start = a.create_label();
-        let stack_overflow = a.create_label();
-        let mv_return = a.create_label();
-        let control = control::Labels::new(&mut a);
         Ok(Gen {
             a,
             arena,
-            data: Data::new(),
+            data: Data::unit(None),
             code_labels: HashMap::new(),
             frame: Frame::new(0),
             locs: HashMap::new(),
@@ -223,19 +219,20 @@ impl<'t> Gen<'t> {
             cp: VReg(0),
             clause: 0,
             apply_slots: None,
-            error_common,
-            out_of_memory,
-            collect,
-            collect_saved,
-            collect_in_call,
+            error_common: Stub::ErrorCommon.address(),
+            out_of_memory: Stub::OutOfMemory.address(),
+            collect: Stub::Collect.address(),
+            collect_saved: Stub::CollectSaved.address(),
+            collect_in_call: Stub::CollectInCall.address(),
             clause_start,
-            stack_overflow,
-            mv_return,
+            stack_overflow: Stub::StackOverflow.address(),
+            mv_return: Stub::MvReturn.address(),
+            stub_labels: Vec::new(),
             mv_sites: Vec::new(),
             static_closures: Vec::new(),
             frame_sites: Vec::new(),
             effect: false,
-            control,
+            control: control::Labels::new(),
             overflow_exits: Vec::new(),
             exits: Vec::new(),
             slow_paths: Vec::new(),
@@ -259,6 +256,26 @@ impl<'t> Gen<'t> {
 
     pub fn ctx_field(&self, offset: i32) -> AsmMemoryOperand {
         qword_ptr(r15 + offset)
+    }
+
+    /// Binds the shared stub `stub` here (in the runtime unit); returns its label.
+    pub fn bind_stub(&mut self, stub: Stub) -> Result<CodeLabel, CompileError> {
+        let mut label = self.a.create_label();
+        self.bind(&mut label)?;
+        self.stub_labels.push((stub, label));
+        Ok(label)
+    }
+
+    /// `lea dst, [rip + target]` for a placeholder code address (a stub, the context: see
+    /// [`crate::link::placeholder`]), which the link step resolves.
+    pub fn lea_code(&mut self, dst: AsmRegister64, target: u64) -> Result<(), CompileError> {
+        let ins = Instruction::with2(
+            Code::Lea_r64_m,
+            Register::from(dst),
+            MemoryOperand::with_base_displ(Register::RIP, target as i64),
+        )?;
+        self.a.add_instruction(ins)?;
+        Ok(())
     }
 
     /// Starts a clause whose fixed slots are laid out in `self.frame`.
@@ -452,7 +469,11 @@ impl<'t> Gen<'t> {
             Value::Immediate(v) if v as i64 >= i32::MIN as i64 => self.a.mov(reg.q(), v as i64)?,
             Value::Immediate(v) => self.a.mov(reg.q(), v)?,
             Value::Static { offset, tag } => {
-                let at = (self.data.bias() + offset + tag) as i32;
+                let at = self.data.displacement(offset + tag)?;
+                self.a.lea(reg.q(), qword_ptr(r15 + at))?
+            }
+            Value::Symbol(n) => {
+                let at = Data::symbol_displacement(n);
                 self.a.lea(reg.q(), qword_ptr(r15 + at))?
             }
         }
@@ -693,9 +714,7 @@ impl<'t> Gen<'t> {
         // address), the count in `esi`, values as a call's arguments (`rdx rcx r8 r9`, then
         // `[rsp - 8 (j + 1)]`). One value returns as usual; otherwise a marked return point
         // (`mv_marker`) is entered at its multiple-value entry, and any other is an error.
-        let mut mv_return = self.mv_return;
-        self.bind(&mut mv_return)?;
-        self.mv_return = mv_return;
+        self.bind_stub(Stub::MvReturn)?;
         let mut one = self.a.create_label();
         let wrong = self.error_exit(
             ErrorKind::WrongValueCount,
@@ -720,23 +739,17 @@ impl<'t> Gen<'t> {
         self.a.mov(rax, rdx)?;
         self.a.ret()?;
 
-        let mut overflow = self.stack_overflow;
-        self.bind(&mut overflow)?;
-        self.stack_overflow = overflow;
+        self.bind_stub(Stub::StackOverflow)?;
         self.a.mov(esi, ErrorKind::StackOverflow as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
         self.a.jmp(self.error_common)?;
         self.collect_stubs()?;
-        let mut oom = self.out_of_memory;
-        self.bind(&mut oom)?;
-        self.out_of_memory = oom;
+        self.bind_stub(Stub::OutOfMemory)?;
         self.a.mov(esi, ErrorKind::OutOfMemory as u32)?;
         self.a.mov(edx, FALSE as u32)?;
         self.a.mov(ecx, FALSE as u32)?;
-        let mut common = self.error_common;
-        self.bind(&mut common)?;
-        self.error_common = common;
+        self.bind_stub(Stub::ErrorCommon)?;
         self.raise_runtime_error()?;
         Ok(())
     }
@@ -758,7 +771,8 @@ impl<'t> Gen<'t> {
         let mut service = self.a.create_label();
         self.a.and(rsp, -16)?;
         let cell = self.data.global(Symbol::intern(RAISE_RUNTIME_ERROR)) as i32;
-        let table = (self.data.error_table() + self.data.bias()) as i32;
+        let table = self.data.error_table();
+        let table = self.data.displacement(table)?;
         self.a.mov(rax, qword_ptr(r15 + cell))?;
         self.a.mov(r10d, eax)?;
         self.a.and(r10d, 7)?;
@@ -804,15 +818,11 @@ impl<'t> Gen<'t> {
     /// below the stack arguments for the service call; then everything is restored and the
     /// prologue resumes.
     fn collect_stubs(&mut self) -> Result<(), CompileError> {
-        let mut saved = self.collect_saved;
         let mut common = self.a.create_label();
-        self.bind(&mut saved)?;
-        self.collect_saved = saved;
+        self.bind_stub(Stub::CollectSaved)?;
         self.a.mov(ecx, 1)?;
         self.a.jmp(common)?;
-        let mut collect = self.collect;
-        self.bind(&mut collect)?;
-        self.collect = collect;
+        self.bind_stub(Stub::Collect)?;
         self.a.xor(ecx, ecx)?;
         self.bind(&mut common)?;
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
@@ -827,9 +837,7 @@ impl<'t> Gen<'t> {
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         self.a.ret()?;
 
-        let mut in_call = self.collect_in_call;
-        self.bind(&mut in_call)?;
-        self.collect_in_call = in_call;
+        self.bind_stub(Stub::CollectInCall)?;
         let saved = [Reg::Rdi, Reg::Rdx, Reg::Rcx, Reg::R8, Reg::R9, Reg::Rsi];
         for (k, reg) in saved.iter().enumerate() {
             self.a
@@ -868,14 +876,10 @@ impl<'t> Gen<'t> {
 
     /// The image's entry (`runtime::EntryFn`): saves the host's callee-saved registers, finds
     /// the context block, lets the runtime map the heap and stack, switches to the Scheme
-    /// stack and calls the program's code, as a procedure returning to the underflow point;
-    /// when the underflow point finds no continuation left, restores the host and returns 0.
-    pub fn entry(
-        &mut self,
-        code_start: CodeLabel,
-        main: CodeLabel,
-        code_at: u64,
-    ) -> Result<(), CompileError> {
+    /// stack and calls `main` (the sequencer of the units' bodies), as a procedure returning to
+    /// the underflow point; when the underflow point finds no continuation left, restores the
+    /// host and returns 0.
+    pub fn entry(&mut self, main: CodeLabel) -> Result<(), CompileError> {
         for r in [rbx, rbp, r12, r13, r14, r15] {
             self.a.push(r)?;
         }
@@ -888,9 +892,8 @@ impl<'t> Gen<'t> {
                 self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
             }
             None => {
-                // The data is at image offset 0 and the code at `code_at`.
-                self.a.lea(r15, ptr(code_start))?;
-                self.a.sub(r15, code_at as i32)?;
+                // The context block is at the image's data offset 0.
+                self.lea_code(r15, crate::link::placeholder::context())?;
                 self.a.mov(self.ctx_field(ctx::SERVICES), rdi)?;
                 self.a.mov(self.ctx_field(ctx::SAVED_RSP), rsp)?;
                 // rsp ≡ 8 (mod 16) here: realign for the call.
@@ -900,19 +903,17 @@ impl<'t> Gen<'t> {
                 self.a.call(qword_ptr(rax + svc::INIT_OFFSET as i32))?;
             }
         }
-        self.a.lea(rax, ptr(self.error_common))?;
+        self.lea_code(rax, self.error_common)?;
         self.a.mov(self.ctx_field(ctx::ERROR_EXIT), rax)?;
         self.a.mov(r14, self.ctx_field(ctx::HEAP_PTR))?;
         self.a.mov(rsp, self.ctx_field(ctx::STACK_TOP))?;
-        self.a.lea(rax, ptr(self.control.underflow))?;
+        self.lea_code(rax, self.control.underflow)?;
         self.a.push(rax)?;
         self.a.xor(edi, edi)?;
         self.a.xor(esi, esi)?;
         self.a.jmp(main)?;
         // The program body's values are discarded, however many.
-        let mut end = self.control.program_end;
-        self.bind(&mut end)?;
-        self.control.program_end = end;
+        self.bind_stub(Stub::ProgramEnd)?;
         // What the program allocated stays allocated for whoever runs next in this context.
         self.a.mov(self.ctx_field(ctx::HEAP_PTR), r14)?;
         self.a.mov(rsp, self.ctx_field(ctx::SAVED_RSP))?;
@@ -921,6 +922,33 @@ impl<'t> Gen<'t> {
         }
         self.a.xor(eax, eax)?;
         self.a.ret()?;
+        Ok(())
+    }
+
+    /// The sequencer: a procedure of no arguments that calls the bodies of `units` units in
+    /// order (each in effect position: any number of values is discarded) and tail-calls the
+    /// last, whose values are the program's. Its frame is one dead slot.
+    pub fn run_units(&mut self, units: usize) -> Result<(), CompileError> {
+        if units == 0 {
+            self.a.mov(eax, VOID as u32)?;
+            self.a.ret()?;
+            return Ok(());
+        }
+        self.a.sub(rsp, 8)?;
+        for n in 0..units - 1 {
+            self.a.xor(edi, edi)?;
+            self.a.xor(esi, esi)?;
+            self.a.call(crate::link::placeholder::body(n))?;
+            self.return_point_for(Site::Fixed(FrameSite {
+                size: 1,
+                live: vec![0],
+            }))?;
+            self.mv_marker_discard()?;
+        }
+        self.a.add(rsp, 8)?;
+        self.a.xor(edi, edi)?;
+        self.a.xor(esi, esi)?;
+        self.a.jmp(crate::link::placeholder::body(units - 1))?;
         Ok(())
     }
 }

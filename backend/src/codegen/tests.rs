@@ -111,7 +111,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov rcx,r10
             mov rdi,r15
             mov esi,0
-            lea r8,[r15+0A0Bh]
+            lea r8,[r15+20Bh]
             mov [r15+8],r14
             mov rax,[r15]
             call qword ptr [rax+58h]
@@ -121,7 +121,7 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             mov qword ptr [r15+0D0h],6
             mov qword ptr [r15+0F8h],2
             mov rsi,[r15+0C8h]
-            call 000000000000003Dh
+            call 000000000000003Ch
             test eax,eax
             jne short 00000000000009E6h
             mov rax,[r15+0D8h]
@@ -135,19 +135,19 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             jbe short 00000000000009D5h
             mov eax,40h
             add rsp,8
-            lea r11,[875h]
-            jmp 0000000000000066h
+            lea r11,[8E6h]
+            jmp 0000000000000065h
             mov eax,8
-            lea r10,[883h]
-            jmp 0000000000000504h
+            lea r10,[8F4h]
+            jmp 0000000000000507h
             mov ecx,6
             mov esi,6
             mov edx,6
-            jmp 000000000000011Ch
+            jmp 000000000000011Fh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0A3Bh]
-            jmp 000000000000011Ch
+            lea rdx,[r15+23Bh]
+            jmp 000000000000011Fh
         "#]],
     );
 }
@@ -162,17 +162,17 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,2
-            jne short 00000000000008E2h
+            jne short 0000000000000953h
             sub rsp,8
             cmp rsp,[r15+18h]
-            jb short 00000000000008E8h
+            jb short 0000000000000959h
             mov rbx,rdx
             mov [rsp],rcx
             mov rdi,rbx
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne 0000000000000918h
+            jne 0000000000000989h
             xor esi,esi
             call qword ptr [rdi+6]
             test eax,0Dh
@@ -182,42 +182,42 @@ fn call_with_values_marks_its_return_point_and_calls_the_consumer_in_place() {
             mov eax,edi
             and eax,7
             cmp eax,2
-            jne short 000000000000092Ah
+            jne short 000000000000099Bh
             lea rax,[rsi-4]
             test rax,rax
-            jle short 00000000000008DBh
+            jle short 000000000000094Ch
             xor r11d,r11d
             mov r10,[rsp+r11*8-10h]
             mov [rsp+r11*8],r10
             dec r11
             dec rax
-            jne short 00000000000008C9h
+            jne short 000000000000093Ah
             add rsp,8
             jmp qword ptr [rdi+6]
             shl rsi,3
-            jmp short 000000000000093Ch
+            jmp short 00000000000009ADh
             lea r10,[r14+40h]
             cmp r10,[r15+10h]
-            jbe short 0000000000000907h
+            jbe short 0000000000000978h
             mov eax,40h
             add rsp,8
-            lea r11,[871h]
-            jmp 0000000000000066h
+            lea r11,[8E2h]
+            jmp 0000000000000065h
             mov eax,8
-            lea r10,[87Bh]
-            jmp 0000000000000504h
+            lea r10,[8ECh]
+            jmp 0000000000000507h
             mov rcx,rdi
             mov esi,4
             mov edx,6
-            jmp 000000000000011Ch
+            jmp 000000000000011Fh
             mov rcx,rdi
             mov esi,4
             mov edx,6
-            jmp 000000000000011Ch
+            jmp 000000000000011Fh
             mov rcx,rsi
             mov esi,3
-            lea rdx,[r15+0A1Bh]
-            jmp 000000000000011Ch
+            lea rdx,[r15+21Bh]
+            jmp 000000000000011Fh
         "#]],
     );
 }
