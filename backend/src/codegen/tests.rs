@@ -50,58 +50,58 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
         "scheme:lambda",
         expect![[r#"
             cmp esi,1
-            jne 00000000000009B0h
+            jne 0000000000000A21h
             sub rsp,8
             cmp rsp,[r15+18h]
-            jb 00000000000009B6h
+            jb 0000000000000A27h
             mov rbx,rdx
             mov rax,rbx
             test al,7
-            jne short 000000000000089Eh
+            jne short 000000000000090Fh
             add rax,8
-            jo 0000000000000932h
+            jo 00000000000009A3h
             add rsp,8
             ret
             mov rax,rbx
             mov r10d,8
             test al,7
-            jne short 00000000000008B9h
+            jne short 000000000000092Ah
             mov r11,rax
             sar r11,3
             cvtsi2sd xmm0,r11
-            jmp short 00000000000008D1h
+            jmp short 0000000000000942h
             mov r11d,eax
             and r11d,7
             cmp r11d,3
-            jne short 000000000000093Bh
+            jne short 00000000000009ACh
             cmp byte ptr [rax-3],57h
-            jne short 000000000000093Bh
+            jne short 00000000000009ACh
             movsd xmm0,[rax+5]
             test r10b,7
-            jne short 00000000000008E5h
+            jne short 0000000000000956h
             mov r11,r10
             sar r11,3
             cvtsi2sd xmm1,r11
-            jmp short 00000000000008FFh
+            jmp short 0000000000000970h
             mov r11d,r10d
             and r11d,7
             cmp r11d,3
-            jne short 000000000000093Bh
+            jne short 00000000000009ACh
             cmp byte ptr [r10-3],57h
-            jne short 000000000000093Bh
+            jne short 00000000000009ACh
             movsd xmm1,[r10+5]
             addsd xmm0,xmm1
             lea r11,[r14+10h]
             cmp r11,[r15+10h]
-            ja short 000000000000093Bh
+            ja short 00000000000009ACh
             mov r11,r14
             add r14,10h
             mov rax,157h
             mov [r11],rax
             movsd [r11+8],xmm0
             lea rax,[r11+3]
-            jmp 0000000000000899h
-            jmp short 000000000000093Bh
+            jmp 000000000000090Ah
+            jmp short 00000000000009ACh
             mov rax,rbx
             mov r10d,8
             nop
@@ -117,22 +117,22 @@ fn a_procedure_checks_its_arguments_and_stack_then_adds() {
             call qword ptr [rax+58h]
             mov r14,[r15+8]
             cmp rax,3Eh
-            jne short 00000000000009ABh
+            jne short 0000000000000A1Ch
             mov qword ptr [r15+0D0h],6
             mov qword ptr [r15+0F8h],2
             mov rsi,[r15+0C8h]
             call 000000000000003Ch
             test eax,eax
-            jne short 00000000000009E6h
+            jne short 0000000000000A57h
             mov rax,[r15+0D8h]
             mov r10,[r15+0E0h]
-            jmp short 000000000000093Ch
-            jmp 0000000000000899h
+            jmp short 00000000000009ADh
+            jmp 000000000000090Ah
             shl rsi,3
-            jmp short 00000000000009FAh
+            jmp short 0000000000000A6Bh
             lea r10,[r14+40h]
             cmp r10,[r15+10h]
-            jbe short 00000000000009D5h
+            jbe short 0000000000000A46h
             mov eax,40h
             add rsp,8
             lea r11,[8E6h]

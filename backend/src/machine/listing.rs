@@ -79,7 +79,18 @@ impl SymbolResolver for RipLabels {
         let k = instruction_operand?;
         let rip = instruction.op_kind(k) == OpKind::Memory
             && instruction.memory_base() == iced_x86::Register::RIP;
-        rip.then(|| SymbolResult::with_string(address, format!("L{address}")))
+        rip.then(|| SymbolResult::with_string(address, label(address)))
+    }
+}
+
+/// A branch or RIP-relative target before encoding: a label id (`L<id>`), or what a
+/// placeholder the link step resolves stands for (a shared stub by its symbol's name).
+fn label(target: u64) -> String {
+    match crate::link::decode_code(target) {
+        Some(crate::link::Target::Stub(stub)) => stub.name().to_owned(),
+        Some(crate::link::Target::Body(n)) => format!("loko:body{n}"),
+        Some(_) => "loko:context".to_owned(),
+        None => format!("L{target}"),
     }
 }
 
@@ -92,7 +103,7 @@ pub fn unencoded_formatter() -> IntelFormatter {
 fn instruction(formatter: &mut IntelFormatter, ins: &Instruction) -> String {
     if ins.op_count() == 1 && ins.op0_kind() == OpKind::NearBranch64 {
         let mnemonic = format!("{:?}", ins.mnemonic()).to_lowercase();
-        return format!("{mnemonic} L{}", ins.near_branch_target());
+        return format!("{mnemonic} {}", label(ins.near_branch_target()));
     }
     let mut text = String::new();
     formatter.format(ins, &mut text);
@@ -361,22 +372,22 @@ mod tests {
         let [select, _, _] = procedure(ADD_ONE, "scheme:lambda");
         expect_test::expect![[r#"
             ;; scheme:lambda
-            L16:
+            L2:
                 cmp esi,1
-                jne L67
-            L68:
+                jne L8
+            L9:
                 sub rsp,48h                      ; relative to the frame's top
                 cmp rsp,[r15+18h]
-                jb L69
-            L70:
+                jb L10
+            L11:
                 mov v2, rdx
                 mov v3, rdi
                 mov rax, v2
                 test al,7
-                jne L72
+                jne L13
                 add rax,8
-                jo L73
-            L71:
+                jo L14
+            L12:
                 add rsp,48h                      ; relative to the frame's top
                 ret
         "#]]
@@ -384,34 +395,34 @@ mod tests {
         let [select, _, _] = procedure(LOOP, "scheme:loop");
         expect_test::expect![[r#"
             ;; scheme:loop
-            L16:
+            L2:
                 cmp esi,2
-                jne L72
-            L73:
+                jne L13
+            L14:
                 sub rsp,98h                      ; relative to the frame's top
                 cmp rsp,[r15+18h]
-                jb L74
-            L75:
+                jb L15
+            L16:
                 mov v2, rdx
                 mov v3, rcx
                 mov v4, rdi
                 cmp v2,0
-                jne L76
+                jne L17
                 mov rax, v3
-                jmp L77
-            L76:
+                jmp L18
+            L17:
                 mov rax, v2
                 test al,7
-                jne L79
+                jne L20
                 sub rax,8
-                jo L80
-            L78:
+                jo L21
+            L19:
                 mov v5, rax
-            L81:
+            L22:
                 mov r11,r14
                 add r14,10h
                 cmp r14,[r15+10h]
-                ja L82
+                ja L23
                 mov rax, v2
                 mov r10, v3
                 mov [r11],rax
@@ -422,135 +433,135 @@ mod tests {
                 mov eax,edi
                 and eax,7
                 cmp eax,2
-                jne L83
+                jne L24
                 mov rdx, v5
                 mov rcx, v6
                 mov esi,2
                 add rsp,98h                      ; relative to the frame's top
                 jmp qword ptr [rdi+6]
-            L77:
+            L18:
                 add rsp,98h                      ; relative to the frame's top
                 ret
-            L79:
+            L20:
                 mov rax, v2
                 mov r10d,8
                 test al,7
-                jne L85
+                jne L26
                 mov r11,rax
                 sar r11,3
                 cvtsi2sd xmm0,r11
-                jmp L86
-            L85:
+                jmp L27
+            L26:
                 mov r11d,eax
                 and r11d,7
                 cmp r11d,3
-                jne L84
+                jne L25
                 cmp byte ptr [rax-3],57h
-                jne L84
+                jne L25
                 movsd xmm0,[rax+5]
-            L86:
+            L27:
                 test r10b,7
-                jne L87
+                jne L28
                 mov r11,r10
                 sar r11,3
                 cvtsi2sd xmm1,r11
-                jmp L88
-            L87:
+                jmp L29
+            L28:
                 mov r11d,r10d
                 and r11d,7
                 cmp r11d,3
-                jne L84
+                jne L25
                 cmp byte ptr [r10-3],57h
-                jne L84
+                jne L25
                 movsd xmm1,[r10+5]
-            L88:
+            L29:
                 subsd xmm0,xmm1
                 lea r11,[r14+10h]
                 cmp r11,[r15+10h]
-                ja L84
+                ja L25
                 mov r11,r14
                 add r14,10h
                 mov rax,157h
                 mov [r11],rax
                 movsd [r11+8],xmm0
                 lea rax,[r11+3]
-                jmp L78
-                jmp L84
-            L80:
+                jmp L19
+                jmp L25
+            L21:
                 mov rax, v2
                 mov r10d,8
-            L84:
+            L25:
                 nop
-            L89:
+            L30:
                 mov [r15+0D8h],rax
                 mov [r15+0E0h],r10
                 mov rdx,rax
                 mov rcx,r10
                 mov rdi,r15
                 mov esi,1
-                lea r8,[r15+9FBh]
+                lea r8,[r15+70000003h]
                 mov [r15+8],r14
                 mov rax,[r15]
                 call qword ptr [rax+58h]         ; preserves rbx rbp r12 r13
-            L91:
+            L32:
                 mov r14,[r15+8]
                 cmp rax,3Eh
-                jne L90
+                jne L31
                 mov qword ptr [r15+0D0h],6
                 mov qword ptr [r15+0F8h],2
                 mov rsi,[r15+0C8h]
-                call L4                          ; preserves rbx rbp r12 r13
-            L92:
+                call loko:collect_saved          ; preserves rbx rbp r12 r13
+            L33:
                 test eax,eax
-                jne L93
+                jne L34
                 mov rax,[r15+0D8h]
                 mov r10,[r15+0E0h]
-                jmp L89
-            L90:
-                jmp L78
-            L72:
+                jmp L30
+            L31:
+                jmp L19
+            L13:
                 shl rsi,3
-                jmp L94
-            L74:
+                jmp L35
+            L15:
                 lea r10,[r14+40h]
                 cmp r10,[r15+10h]
-                jbe L95
+                jbe L36
                 mov eax,40h
                 add rsp,98h                      ; relative to the frame's top
-                lea r11,[L73]
-                jmp L5
-            L95:
+                lea r11,[L14]
+                jmp loko:collect_in_call
+            L36:
                 mov eax,98h                      ; relative to the frame's top
-                lea r10,[L75]
-                jmp L12
-            L82:
+                lea r10,[L16]
+                jmp loko:segment_overflow
+            L23:
                 mov r14,r11
                 mov esi,10h
-                call L3                          ; preserves rbx rbp r12 r13
-            L96:
+                call loko:collect                ; preserves rbx rbp r12 r13
+            L37:
                 test eax,eax
-                jne L97
-                jmp L81
-            L83:
+                jne L38
+                jmp L22
+            L24:
                 mov rcx,rdi
                 mov esi,4
                 mov edx,6
-                jmp L1
-            L93:
+                jmp loko:error
+            L34:
                 mov ecx,6
                 mov esi,6
                 mov edx,6
-                jmp L1
-            L94:
+                jmp loko:error
+            L35:
                 mov rcx,rsi
                 mov esi,3
-                lea rdx,[r15+0A23h]
-                jmp L1
-            L97:
+                lea rdx,[r15+70000013h]
+                jmp loko:error
+            L38:
                 mov ecx,6
                 mov esi,6
                 mov edx,6
-                jmp L1
+                jmp loko:error
         "#]]
         .assert_eq(&select);
     }
@@ -562,21 +573,21 @@ mod tests {
             ;; scheme:lambda
             ;; frame: 1 slot
             ;; homes: v2 rbx, v3 unused
-            L16:
+            L2:
                 cmp esi,1
-                jne L67
-            L68:
+                jne L8
+            L9:
                 sub rsp,8
                 cmp rsp,[r15+18h]
-                jb L69
-            L70:
+                jb L10
+            L11:
                 mov rbx,rdx
                 mov rax,rbx
                 test al,7
-                jne L72
+                jne L13
                 add rax,8
-                jo L73
-            L71:
+                jo L14
+            L12:
                 add rsp,8
                 ret
         "#]]
@@ -586,34 +597,34 @@ mod tests {
             ;; scheme:loop
             ;; frame: 5 slots
             ;; homes: v2 rbx (saved in slot 0), v3 rbp (saved in slot 1), v4 r12 (saved in slot 2), v5 r13 (saved in slot 3), v6 rbx
-            L16:
+            L2:
                 cmp esi,2
-                jne L72
-            L73:
+                jne L13
+            L14:
                 sub rsp,28h
                 cmp rsp,[r15+18h]
-                jb L74
-            L75:
+                jb L15
+            L16:
                 mov rbx,rdx
                 mov rbp,rcx
                 mov r12,rdi
                 cmp rbx,0
-                jne L76
+                jne L17
                 mov rax,rbp
-                jmp L77
-            L76:
+                jmp L18
+            L17:
                 mov rax,rbx
                 test al,7
-                jne L79
+                jne L20
                 sub rax,8
-                jo L80
-            L78:
+                jo L21
+            L19:
                 mov r13,rax
-            L81:
+            L22:
                 mov r11,r14
                 add r14,10h
                 cmp r14,[r15+10h]
-                ja L82
+                ja L23
                 mov rax,rbx
                 mov r10,rbp
                 mov [r11],rax
@@ -624,155 +635,155 @@ mod tests {
                 mov eax,edi
                 and eax,7
                 cmp eax,2
-                jne L83
+                jne L24
                 mov rdx,r13
                 mov rcx,rbx
                 mov esi,2
                 add rsp,28h
                 jmp qword ptr [rdi+6]
-            L77:
+            L18:
                 add rsp,28h
                 ret
-            L79:
+            L20:
                 mov rax,rbx
                 mov r10d,8
                 test al,7
-                jne L85
+                jne L26
                 mov r11,rax
                 sar r11,3
                 cvtsi2sd xmm0,r11
-                jmp L86
-            L85:
+                jmp L27
+            L26:
                 mov r11d,eax
                 and r11d,7
                 cmp r11d,3
-                jne L84
+                jne L25
                 cmp byte ptr [rax-3],57h
-                jne L84
+                jne L25
                 movsd xmm0,[rax+5]
-            L86:
+            L27:
                 test r10b,7
-                jne L87
+                jne L28
                 mov r11,r10
                 sar r11,3
                 cvtsi2sd xmm1,r11
-                jmp L88
-            L87:
+                jmp L29
+            L28:
                 mov r11d,r10d
                 and r11d,7
                 cmp r11d,3
-                jne L84
+                jne L25
                 cmp byte ptr [r10-3],57h
-                jne L84
+                jne L25
                 movsd xmm1,[r10+5]
-            L88:
+            L29:
                 subsd xmm0,xmm1
                 lea r11,[r14+10h]
                 cmp r11,[r15+10h]
-                ja L84
+                ja L25
                 mov r11,r14
                 add r14,10h
                 mov rax,157h
                 mov [r11],rax
                 movsd [r11+8],xmm0
                 lea rax,[r11+3]
-                jmp L78
-                jmp L84
-            L80:
+                jmp L19
+                jmp L25
+            L21:
                 mov rax,rbx
                 mov r10d,8
-            L84:
+            L25:
                 nop
-            L89:
+            L30:
                 mov [r15+0D8h],rax
                 mov [r15+0E0h],r10
                 mov rdx,rax
                 mov rcx,r10
                 mov rdi,r15
                 mov esi,1
-                lea r8,[r15+9FBh]
+                lea r8,[r15+70000003h]
                 mov [r15+8],r14
                 mov rax,[r15]
                 mov [rsp+20h],rbx
                 mov [rsp+18h],rbp
                 mov [rsp+10h],r12
                 call qword ptr [rax+58h]         ; preserves rbx rbp r12 r13; live slots [0 1 2]
-            L91:
+            L32:
                 mov rbx,[rsp+20h]
                 mov rbp,[rsp+18h]
                 mov r12,[rsp+10h]
                 mov r14,[r15+8]
                 cmp rax,3Eh
-                jne L90
+                jne L31
                 mov qword ptr [r15+0D0h],6
                 mov qword ptr [r15+0F8h],2
                 mov rsi,[r15+0C8h]
                 mov [rsp+20h],rbx
                 mov [rsp+18h],rbp
                 mov [rsp+10h],r12
-                call L4                          ; preserves rbx rbp r12 r13; live slots [0 1 2]
-            L92:
+                call loko:collect_saved          ; preserves rbx rbp r12 r13; live slots [0 1 2]
+            L33:
                 mov rbx,[rsp+20h]
                 mov rbp,[rsp+18h]
                 mov r12,[rsp+10h]
                 test eax,eax
-                jne L93
+                jne L34
                 mov rax,[r15+0D8h]
                 mov r10,[r15+0E0h]
-                jmp L89
-            L90:
-                jmp L78
-            L72:
+                jmp L30
+            L31:
+                jmp L19
+            L13:
                 shl rsi,3
-                jmp L94
-            L74:
+                jmp L35
+            L15:
                 lea r10,[r14+40h]
                 cmp r10,[r15+10h]
-                jbe L95
+                jbe L36
                 mov eax,40h
                 add rsp,28h
-                lea r11,[L73]
-                jmp L5
-            L95:
+                lea r11,[L14]
+                jmp loko:collect_in_call
+            L36:
                 mov eax,28h
-                lea r10,[L75]
-                jmp L12
-            L82:
+                lea r10,[L16]
+                jmp loko:segment_overflow
+            L23:
                 mov r14,r11
                 mov esi,10h
                 mov [rsp+20h],rbx
                 mov [rsp+18h],rbp
                 mov [rsp+10h],r12
                 mov [rsp+8],r13
-                call L3                          ; preserves rbx rbp r12 r13; live slots [0 1 2 3]
-            L96:
+                call loko:collect                ; preserves rbx rbp r12 r13; live slots [0 1 2 3]
+            L37:
                 mov rbx,[rsp+20h]
                 mov rbp,[rsp+18h]
                 mov r12,[rsp+10h]
                 mov r13,[rsp+8]
                 test eax,eax
-                jne L97
-                jmp L81
-            L83:
+                jne L38
+                jmp L22
+            L24:
                 mov rcx,rdi
                 mov esi,4
                 mov edx,6
-                jmp L1
-            L93:
+                jmp loko:error
+            L34:
                 mov ecx,6
                 mov esi,6
                 mov edx,6
-                jmp L1
-            L94:
+                jmp loko:error
+            L35:
                 mov rcx,rsi
                 mov esi,3
-                lea rdx,[r15+0A23h]
-                jmp L1
-            L97:
+                lea rdx,[r15+70000013h]
+                jmp loko:error
+            L38:
                 mov ecx,6
                 mov esi,6
                 mov edx,6
-                jmp L1
+                jmp loko:error
         "#]]
         .assert_eq(&allocate);
     }
