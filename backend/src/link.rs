@@ -433,3 +433,67 @@ pub fn link(units: &[&UnitCode], attach: Option<&Attach>) -> Result<Linked, Comp
         symbols: new_symbols,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::codegen::{compile_unit, link_program};
+    use crate::link::{Target, UnitCode};
+    use crate::{Outcome, run_image};
+    use ir::lang::core_scheme;
+    use ir::nanopass::Ir;
+    use ir::symbol::Symbol;
+    use passes::pipeline::{self, Quiet, Run};
+
+    fn unit(name: &str, text: &str) -> UnitCode {
+        let tree = core_scheme::Tree::parse(text).expect("parses");
+        let lowered = pipeline::run(tree, &mut Run::new(&mut Quiet)).expect("the pipeline runs");
+        compile_unit(&lowered, name, None).expect("compiles")
+    }
+
+    /// Two units compiled apart, then linked: a global set by the first is the one the second
+    /// reads, a symbol quoted by both is one object, and the bodies run in order.
+    #[test]
+    fn linked_units_share_globals_and_symbols_and_run_in_order() {
+        let library = unit(
+            "(lib)",
+            "(program (begin (set-global! lib::x (quote 40)) (set-global! lib::s (quote shared))))",
+        );
+        let program = unit(
+            "program",
+            "(program ((primitive $exit)
+               (if ((primitive eq?) (global lib::s) (quote shared))
+                   ((primitive +) (global lib::x) (quote 2))
+                   (quote 1))))",
+        );
+        // Apart, the units refer to the global and the symbol only by name.
+        for unit in [&library, &program] {
+            assert!(
+                unit.fixups
+                    .iter()
+                    .any(|f| f.target == Target::Global(Symbol::intern("lib::s")))
+            );
+            assert!(
+                unit.fixups
+                    .iter()
+                    .any(|f| f.target == Target::Symbol(Symbol::intern("shared")))
+            );
+        }
+        let linked = link_program(&[&library, &program]).expect("links");
+        linked.image.validate().expect("a valid image");
+        let names: Vec<&str> = linked
+            .image
+            .symbols
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect();
+        for name in [
+            "scheme:body (lib)",
+            "scheme:program",
+            "loko:run_units",
+            "loko:mv_return",
+        ] {
+            assert!(names.contains(&name), "{names:?}");
+        }
+        assert_eq!(run_image(&linked.image), Ok(Outcome::Exited(42)));
+    }
+}
