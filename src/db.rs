@@ -180,6 +180,9 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
             canonical.insert(expanded.unit.name.clone(), expanded.unit.clone());
         }
     }
+    let end = core_scheme::Tree::parse(passes::expand::base::PROGRAM_END_UNIT)
+        .map_err(|e| format!("the program-end unit: {}", e.message))?;
+    let end = ExpandedUnit::new(passes::expand::base::PROGRAM_END_UNIT_NAME.to_owned(), &end);
     Ok(expansion
         .units
         .into_iter()
@@ -189,6 +192,7 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
             None if index == 0 && unit.name == base_unit.name => base_unit.clone(),
             None => ExpandedUnit::new(unit.name, &unit.tree),
         })
+        .chain(std::iter::once(end))
         .collect())
 }
 

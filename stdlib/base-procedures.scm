@@ -501,8 +501,9 @@
                      (set! new old)))))
       (dynamic-wind swap! thunk swap!))))
 
-;; R6RS and R7RS: exit runs the outstanding dynamic-wind after thunks, then ends the program.
+;; R6RS and R7RS: exit runs the outstanding dynamic-wind after thunks, flushes the output
+;; ports (stdlib/ports.scm), then ends the program.
 (define exit
   (case-lambda
-    (() ($wind-to '()) ($exit))
-    ((status) ($wind-to '()) ($exit status))))
+    (() ($wind-to '()) ($flush-output-ports) ($exit))
+    ((status) ($wind-to '()) ($flush-output-ports) ($exit status))))

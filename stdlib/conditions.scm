@@ -114,6 +114,9 @@
   make-i/o-file-does-not-exist-error i/o-file-does-not-exist-error?)
 (define-condition-type &i/o-port &i/o make-i/o-port-error i/o-port-error?
   (port i/o-error-port))
+(define-condition-type &i/o-decoding &i/o-port make-i/o-decoding-error i/o-decoding-error?)
+(define-condition-type &i/o-encoding &i/o-port make-i/o-encoding-error i/o-encoding-error?
+  (char i/o-encoding-error-char))
 
 ;;; R7RS error objects: every condition is one; a raised non-condition is not.
 

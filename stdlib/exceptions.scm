@@ -134,6 +134,8 @@
   (when $reporting ($exit 70))
   (set! $reporting #t)
   (set! $handlers '())
+  ;; What the program wrote comes before the report.
+  ($flush-output-ports)
   ($print-to-stderr "Unhandled exception: " #f)
   (if (condition? obj)
       (begin

@@ -89,8 +89,14 @@
 
 ;; Called by the expander for each use of a procedural macro. A syntax violation goes to the
 ;; expander with its form and subform (through the `expand` service, which ends the run);
-;; anything else raised goes on as if there were no handler here.
+;; anything else raised goes on as if there were no handler here. What the transformer
+;; printed is flushed after it returns: the expand-time world runs no program-end unit.
 (define ($call-transformer transformer input assign?)
+  (let ((output ($call-transformer-checked transformer input assign?)))
+    ($flush-output-ports)
+    output))
+
+(define ($call-transformer-checked transformer input assign?)
   (with-exception-handler
    (lambda (c)
      (if (and (condition? c) (syntax-violation? c))

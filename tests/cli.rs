@@ -297,26 +297,49 @@ fn dump_ir_read_of_scheme_source_prints_the_datums() {
             (display "Hello, World!\n")
             '(a . #(1 2.5 #\x))
 
+            ;; unit program
             ;; expand (CoreScheme)
-            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_letrec (NoLetrec)
-            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; remove_one_armed_if (NoOneArmedIf)
-            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_assignments (NoAssignments)
-            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_direct_calls (NoAssignments)
-            (program (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; convert_closures (Closures)
-            (program () (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program () (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
             ;; make_tail_calls_explicit (ExplicitTails)
-            (program () (begin ((primitive display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+            (program () (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
+
+            ;; unit (loko program-end)
+            ;; expand (CoreScheme)
+            (program ((global $base::$flush-output-ports)))
+
+            ;; convert_letrec (NoLetrec)
+            (program ((global $base::$flush-output-ports)))
+
+            ;; remove_one_armed_if (NoOneArmedIf)
+            (program ((global $base::$flush-output-ports)))
+
+            ;; convert_assignments (NoAssignments)
+            (program ((global $base::$flush-output-ports)))
+
+            ;; convert_direct_calls (NoAssignments)
+            (program ((global $base::$flush-output-ports)))
+
+            ;; convert_closures (Closures)
+            (program () ((global $base::$flush-output-ports)))
+
+            ;; make_tail_calls_explicit (ExplicitTails)
+            (program () (tail-call (global $base::$flush-output-ports)))
 
             ;; select (Machine)
             ;; scheme:program

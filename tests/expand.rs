@@ -49,12 +49,16 @@ fn r6rs_libraries_from_loko_library_path() {
             ;; unit program
             ;; expand (CoreScheme)
             (program (begin (set-global! program::helper (quote the-programs-own-helper))
-                       ((primitive display)
+                       ((global $base::display)
                         ((global util/macros::helper) ((global util/helpers::secret-double) (quote 5))))
-                       ((primitive newline))
-                       ((primitive display) (((global util/helpers::make-adder) (quote 1)) (quote 2)))
-                       ((primitive newline))
-                       ((primitive display) (global program::helper))))
+                       ((global $base::newline))
+                       ((global $base::display) (((global util/helpers::make-adder) (quote 1)) (quote 2)))
+                       ((global $base::newline))
+                       ((global $base::display) (global program::helper))))
+
+            ;; unit (loko program-end)
+            ;; expand (CoreScheme)
+            (program ((global $base::$flush-output-ports)))
 
         "#]],
     );
@@ -66,25 +70,29 @@ fn r7rs_libraries_from_loko_library_path() {
         "tests/expand/r7rs/main.scm",
         "tests/expand/r7rs/lib",
         expect![[r#"
-        status: Some(0)
-        ;; unit (greet core)
-        ;; expand (CoreScheme)
-        (program (begin (set-global! greet/core::shout
-                          (lambda (s.0) ((global greet/core::string-append-3) s.0 (quote "!"))))
-                   (set-global! greet/core::string-append-3 (lambda (a.1 b.2) ((primitive list) a.1 b.2)))))
+            status: Some(0)
+            ;; unit (greet core)
+            ;; expand (CoreScheme)
+            (program (begin (set-global! greet/core::shout
+                              (lambda (s.0) ((global greet/core::string-append-3) s.0 (quote "!"))))
+                       (set-global! greet/core::string-append-3 (lambda (a.1 b.2) ((primitive list) a.1 b.2)))))
 
-        ;; unit (greet names)
-        ;; expand (CoreScheme)
-        (program (set-global! greet/names::default-name (quote "world")))
+            ;; unit (greet names)
+            ;; expand (CoreScheme)
+            (program (set-global! greet/names::default-name (quote "world")))
 
-        ;; unit program
-        ;; expand (CoreScheme)
-        (program (begin ((primitive display)
-                         ((global greet/core::shout) (global greet/names::default-name)))
-                   ((primitive display) ((global greet/core::shout) (global greet/names::default-name)))
-                   ((primitive newline))))
+            ;; unit program
+            ;; expand (CoreScheme)
+            (program (begin ((global $base::display)
+                             ((global greet/core::shout) (global greet/names::default-name)))
+                       ((global $base::display) ((global greet/core::shout) (global greet/names::default-name)))
+                       ((global $base::newline))))
 
-    "#]],
+            ;; unit (loko program-end)
+            ;; expand (CoreScheme)
+            (program ((global $base::$flush-output-ports)))
+
+        "#]],
     );
 }
 

@@ -3,7 +3,8 @@
 //! `loko --compile` plus running the executable. Both runs must print
 //! `NAME.out` on stdout and exit with the status in `NAME.status` (0 if absent); when
 //! `NAME.err` exists, every line of it must appear in stderr. `NAME.args` holds the program's
-//! arguments, one per line, and `NAME.env` environment variables (`VAR=value` lines). Scheme
+//! arguments, one per line, `NAME.env` environment variables (`VAR=value` lines), and
+//! `NAME.in` what the program reads on stdin (empty when absent). Scheme
 //! programs find their libraries in `tests/programs/lib` (through `LOKO_LIBRARY_PATH`).
 //!
 //! The executable runs a second time in the collector's stress mode (`LOKO_GC_STRESS=1`:
@@ -14,8 +15,9 @@
 //! `tests/programs/bad/NAME.sexp` are programs the compiler must reject with a diagnostic
 //! (exit status 1, every line of `NAME.err` in stderr) — never a panic.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 fn loko() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_loko"));
@@ -31,6 +33,22 @@ struct Expected {
     args: Vec<String>,
     env: Vec<(String, String)>,
     stress: String,
+    stdin: Vec<u8>,
+}
+
+/// Runs `command` with `input` on its stdin, capturing stdout and stderr.
+fn run_with_input(command: &mut Command, input: &[u8]) -> Output {
+    let mut child = command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the program starts");
+    let mut stdin = child.stdin.take().expect("a piped stdin");
+    // A program that does not read all of its input may exit first: a broken pipe is fine.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("the program runs")
 }
 
 fn expected(program: &Path) -> Expected {
@@ -53,6 +71,7 @@ fn expected(program: &Path) -> Expected {
             })
             .unwrap_or_default(),
         stress: read("stress").map_or("1".to_owned(), |s| s.trim().to_owned()),
+        stdin: std::fs::read(program.with_extension("in")).unwrap_or_default(),
     }
 }
 
@@ -101,13 +120,14 @@ fn programs_run_in_process_and_as_executables_and_under_gc_stress() {
     let mut problems = Vec::new();
     for program in &programs {
         let expected = expected(program);
-        let run = loko()
-            .arg("--program")
-            .arg(program)
-            .args(&expected.args)
-            .envs(expected.env.iter().map(|(k, v)| (k, v)))
-            .output()
-            .expect("loko runs");
+        let run = run_with_input(
+            loko()
+                .arg("--program")
+                .arg(program)
+                .args(&expected.args)
+                .envs(expected.env.iter().map(|(k, v)| (k, v))),
+            &expected.stdin,
+        );
         problems.extend(check("--program", program, &expected, &run));
 
         let stem = program.file_stem().expect("a file name");
@@ -127,18 +147,20 @@ fn programs_run_in_process_and_as_executables_and_under_gc_stress() {
             ));
             continue;
         }
-        let run = Command::new(&executable)
-            .args(&expected.args)
-            .envs(expected.env.iter().map(|(k, v)| (k, v)))
-            .output()
-            .expect("the executable runs");
+        let run = run_with_input(
+            Command::new(&executable)
+                .args(&expected.args)
+                .envs(expected.env.iter().map(|(k, v)| (k, v))),
+            &expected.stdin,
+        );
         problems.extend(check("--compile", program, &expected, &run));
-        let run = Command::new(&executable)
-            .args(&expected.args)
-            .envs(expected.env.iter().map(|(k, v)| (k, v)))
-            .env("LOKO_GC_STRESS", &expected.stress)
-            .output()
-            .expect("the executable runs");
+        let run = run_with_input(
+            Command::new(&executable)
+                .args(&expected.args)
+                .envs(expected.env.iter().map(|(k, v)| (k, v)))
+                .env("LOKO_GC_STRESS", &expected.stress),
+            &expected.stdin,
+        );
         problems.extend(check("--compile, GC stress", program, &expected, &run));
     }
     let _ = std::fs::remove_dir_all(&out_dir);

@@ -42,6 +42,8 @@ pub static HOST_SERVICES: Services = Services {
     collect: runtime::gc::heap::collect_service,
     stack_chunk: runtime::gc::chunks::chunk_service,
     unicode: runtime::unicode::unicode_service,
+    io: runtime::io::io_service,
+    print_to_string: runtime::print::print_to_string_service,
 };
 
 /// Why an image could not be mapped.

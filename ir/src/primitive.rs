@@ -161,6 +161,10 @@ pub static PRIMITIVES: &[Primitive] = &[
     // Internal: `display` (`write` when the flag is true) to stderr, for the report of an
     // uncaught exception (stdlib/exceptions.scm).
     prim("$print-to-stderr", Exactly(2)),
+    // Internal, for ports (stdlib/ports.scm): the `io` service's system calls, `(op a b c d)`,
+    // and `display`/`write` into a string, `(value write? buffer start)` (runtime::print).
+    prim("$io", Exactly(5)),
+    prim("$print-to-string", Exactly(4)),
     // Asks the expander running a macro transformer (the `expand` service; see
     // `passes::expand::phase`).
     prim("$expand-service", Exactly(3)),

@@ -31,6 +31,7 @@ pub mod context;
 pub mod continuation;
 pub mod error;
 pub mod gc;
+pub mod io;
 pub mod number;
 pub mod object;
 pub mod print;

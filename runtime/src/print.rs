@@ -26,34 +26,80 @@ pub unsafe extern "sysv64" fn print_service(ctx: *mut Context, value: u64, flags
     VOID
 }
 
-/// Buffered output to a file descriptor.
+/// Where printed text goes: a file descriptor through a small buffer, or the characters of a
+/// Scheme string. Both live on the stack for one print, so the size difference does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Sink<'s> {
+    Fd {
+        services: &'s Services,
+        fd: i32,
+        buf: [u8; 512],
+        len: usize,
+    },
+    /// Up to `capacity` characters at `data`; `count` counts every character printed, so
+    /// when it passes `capacity` the text did not fit and `count` is the length it needs.
+    Chars {
+        data: *mut u32,
+        capacity: usize,
+        count: usize,
+    },
+}
+
+/// Printed output: to a file descriptor ([`Output::new`]) or into a string's characters.
 pub struct Output<'s> {
     /// The program's context: printing a bignum computes its digits in heap scratch space.
     pub ctx: *mut Context,
-    services: &'s Services,
-    fd: i32,
-    buf: [u8; 512],
-    len: usize,
+    sink: Sink<'s>,
 }
 
 impl<'s> Output<'s> {
     pub fn new(ctx: *mut Context, services: &'s Services, fd: i32) -> Output<'s> {
         Output {
             ctx,
-            services,
-            fd,
-            buf: [0; 512],
-            len: 0,
+            sink: Sink::Fd {
+                services,
+                fd,
+                buf: [0; 512],
+                len: 0,
+            },
         }
     }
 
+    /// Output into `capacity` characters at `data` (which may be null when `capacity` is 0:
+    /// then it only counts).
+    fn chars(ctx: *mut Context, data: *mut u32, capacity: usize) -> Output<'s> {
+        Output {
+            ctx,
+            sink: Sink::Chars {
+                data,
+                capacity,
+                count: 0,
+            },
+        }
+    }
+
+    /// Bytes of ASCII or UTF-8 text.
     pub fn bytes(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            if self.len == self.buf.len() {
-                self.flush();
+        if let Sink::Chars { .. } = self.sink {
+            match core::str::from_utf8(bytes) {
+                Ok(text) => text.chars().for_each(|c| self.char(c)),
+                Err(_) => bytes.iter().for_each(|&b| self.char(char::from(b))),
             }
-            self.buf[self.len] = b;
-            self.len += 1;
+            return;
+        }
+        for &b in bytes {
+            if let Sink::Fd { buf, len, .. } = &mut self.sink
+                && *len < buf.len()
+            {
+                buf[*len] = b;
+                *len += 1;
+                continue;
+            }
+            self.flush();
+            if let Sink::Fd { buf, len, .. } = &mut self.sink {
+                buf[0] = b;
+                *len = 1;
+            }
         }
     }
 
@@ -62,8 +108,23 @@ impl<'s> Output<'s> {
     }
 
     pub fn char(&mut self, c: char) {
-        let mut utf8 = [0; 4];
-        self.text(c.encode_utf8(&mut utf8));
+        match &mut self.sink {
+            Sink::Fd { .. } => {
+                let mut utf8 = [0; 4];
+                self.text(c.encode_utf8(&mut utf8));
+            }
+            Sink::Chars {
+                data,
+                capacity,
+                count,
+            } => {
+                if *count < *capacity {
+                    // SAFETY: `data` has room for `capacity` characters.
+                    unsafe { *data.add(*count) = c as u32 };
+                }
+                *count += 1;
+            }
+        }
     }
 
     pub fn integer(&mut self, n: i64) {
@@ -84,11 +145,67 @@ impl<'s> Output<'s> {
         self.bytes(&digits[i..]);
     }
 
+    /// Writes out what the buffer holds (nothing to do for a string).
     pub fn flush(&mut self) {
-        // SAFETY: the buffer holds `len` initialized bytes. Output errors are ignored, as
-        // Scheme's `display` has nowhere to report them yet.
-        unsafe { (self.services.write)(self.fd, self.buf.as_ptr(), self.len) };
-        self.len = 0;
+        if let Sink::Fd {
+            services,
+            fd,
+            buf,
+            len,
+        } = &mut self.sink
+        {
+            // SAFETY: the buffer holds `len` initialized bytes. Output errors are ignored, as
+            // the runtime's own reports have nowhere to report them.
+            unsafe { (services.write)(*fd, buf.as_ptr(), *len) };
+            *len = 0;
+        }
+    }
+}
+
+/// The `print_to_string` service: `display`s `value` (`write`s it when `write` is not `#f`)
+/// into the string `buffer` from index `start` (a fixnum) and returns the
+/// index after the text, or `#f` when it does not fit (the buffer then holds a prefix of it).
+/// With `buffer` `#f`, returns a fresh string of the text instead, or [`RETRY`] when the heap
+/// lacks room for it. Ports print through this (`stdlib/ports.scm`): into their buffer when
+/// the text fits, through a fresh string when it does not.
+///
+/// # Safety
+/// `ctx` must be the running program's context and the arguments valid values.
+pub unsafe extern "sysv64" fn print_to_string_service(
+    ctx: *mut Context,
+    value: u64,
+    write: u64,
+    buffer: u64,
+    start: u64,
+) -> u64 {
+    let write = write != FALSE;
+    unsafe {
+        if is_object(buffer, HEADER_STRING) {
+            let (_, len) = header_of(buffer);
+            let start = match start as i64 >> FIXNUM_SHIFT {
+                s if tag(start) == TAG_FIXNUM && (0..=len as i64).contains(&s) => s as usize,
+                _ => return FALSE,
+            };
+            let data = (buffer as i64 + OBJECT_DATA as i64) as *mut u32;
+            let mut out = Output::chars(ctx, data.add(start), len - start);
+            print(&mut out, value, write);
+            return match out.sink {
+                Sink::Chars { count, .. } if count <= len - start => fixnum((start + count) as i64),
+                _ => FALSE,
+            };
+        }
+        let mut measure = Output::chars(ctx, core::ptr::null_mut(), 0);
+        print(&mut measure, value, write);
+        let Sink::Chars { count, .. } = measure.sink else {
+            return FALSE;
+        };
+        let Some(string) = crate::object::make_string(ctx, core::iter::repeat_n(0, count)) else {
+            return RETRY;
+        };
+        let data = (string as i64 + OBJECT_DATA as i64) as *mut u32;
+        let mut out = Output::chars(ctx, data, count);
+        print(&mut out, value, write);
+        string
     }
 }
 

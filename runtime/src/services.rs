@@ -73,6 +73,23 @@ pub struct Services {
     /// Character properties and case mappings: operation `op` ([`crate::unicode::UnicodeOp`])
     /// on `a` ([`crate::unicode::unicode_service`]); the string operations allocate.
     pub unicode: unsafe extern "sysv64" fn(ctx: *mut Context, op: u64, a: u64, b: u64) -> u64,
+    /// The system calls behind ports: operation `op` on `a`..`d` ([`crate::io::io_service`]).
+    pub io: unsafe extern "sysv64" fn(
+        ctx: *mut Context,
+        op: u64,
+        a: u64,
+        b: u64,
+        c: u64,
+        d: u64,
+    ) -> u64,
+    /// `display`/`write` into a string ([`crate::print::print_to_string_service`]).
+    pub print_to_string: unsafe extern "sysv64" fn(
+        ctx: *mut Context,
+        value: u64,
+        write: u64,
+        buffer: u64,
+        start: u64,
+    ) -> u64,
 }
 
 /// Byte offset of [`Services::write`], for `call [services + WRITE_OFFSET]`.
@@ -95,6 +112,8 @@ pub const EXPAND_OFFSET: usize = offset_of!(Services, expand);
 pub const ENV_OFFSET: usize = offset_of!(Services, env);
 pub const COLLECT_OFFSET: usize = offset_of!(Services, collect);
 pub const UNICODE_OFFSET: usize = offset_of!(Services, unicode);
+pub const IO_OFFSET: usize = offset_of!(Services, io);
+pub const PRINT_TO_STRING_OFFSET: usize = offset_of!(Services, print_to_string);
 
 /// The services of a standalone executable: output through `write(2)`,
 /// `exit` is `exit_group(2)`.
@@ -117,6 +136,8 @@ pub static STANDALONE: Services = Services {
     collect: crate::gc::heap::collect_service,
     stack_chunk: crate::gc::chunks::chunk_service,
     unicode: crate::unicode::unicode_service,
+    io: crate::io::io_service,
+    print_to_string: crate::print::print_to_string_service,
 };
 
 /// The `expand` service outside expansion: there is no expander to ask, so every question
@@ -174,7 +195,9 @@ mod tests {
         assert_eq!(COLLECT_OFFSET, 120);
         assert_eq!(STACK_CHUNK_OFFSET, 128);
         assert_eq!(UNICODE_OFFSET, 136);
-        assert_eq!(core::mem::size_of::<Services>(), 144);
+        assert_eq!(IO_OFFSET, 144);
+        assert_eq!(PRINT_TO_STRING_OFFSET, 152);
+        assert_eq!(core::mem::size_of::<Services>(), 160);
     }
 
     #[test]

@@ -6,7 +6,13 @@
 
 use core::arch::asm;
 
+const SYS_READ: usize = 0;
 const SYS_WRITE: usize = 1;
+const SYS_OPEN: usize = 2;
+const SYS_CLOSE: usize = 3;
+const SYS_POLL: usize = 7;
+const SYS_ACCESS: usize = 21;
+const SYS_UNLINK: usize = 87;
 const SYS_MMAP: usize = 9;
 const SYS_MPROTECT: usize = 10;
 const SYS_MUNMAP: usize = 11;
@@ -29,6 +35,52 @@ pub const PAGE_SIZE: usize = 4096;
 /// `buf` must be valid for reading `len` bytes.
 pub unsafe fn write(fd: i32, buf: *const u8, len: usize) -> isize {
     unsafe { syscall3(SYS_WRITE, fd as usize, buf as usize, len) as isize }
+}
+
+/// # Safety
+/// `buf` must be valid for writing `len` bytes.
+pub unsafe fn read(fd: i32, buf: *mut u8, len: usize) -> isize {
+    unsafe { syscall3(SYS_READ, fd as usize, buf as usize, len) as isize }
+}
+
+/// Opens the file at the NUL-terminated `path` with `open(2)`'s `flags` and `mode`.
+///
+/// # Safety
+/// `path` must point at a NUL-terminated string.
+pub unsafe fn open(path: *const u8, flags: usize, mode: usize) -> isize {
+    unsafe { syscall3(SYS_OPEN, path as usize, flags, mode) as isize }
+}
+
+pub fn close(fd: i32) -> isize {
+    // SAFETY: closing a descriptor touches no memory.
+    unsafe { syscall3(SYS_CLOSE, fd as usize, 0, 0) as isize }
+}
+
+/// `access(2)`.
+///
+/// # Safety
+/// `path` must point at a NUL-terminated string.
+pub unsafe fn access(path: *const u8, mode: usize) -> isize {
+    unsafe { syscall3(SYS_ACCESS, path as usize, mode, 0) as isize }
+}
+
+/// `unlink(2)`.
+///
+/// # Safety
+/// `path` must point at a NUL-terminated string.
+pub unsafe fn unlink(path: *const u8) -> isize {
+    unsafe { syscall3(SYS_UNLINK, path as usize, 0, 0) as isize }
+}
+
+/// Whether `fd` has input ready now (`poll(2)` with no timeout): 1, 0, or `-errno`.
+pub fn poll_readable(fd: i32) -> isize {
+    const POLLIN: u16 = 1;
+    // struct pollfd { int fd; short events; short revents; }
+    let mut pollfd = [0u8; 8];
+    pollfd[..4].copy_from_slice(&fd.to_ne_bytes());
+    pollfd[4..6].copy_from_slice(&POLLIN.to_ne_bytes());
+    // SAFETY: one pollfd structure, valid for reading and writing.
+    unsafe { syscall3(SYS_POLL, pollfd.as_mut_ptr() as usize, 1, 0) as isize }
 }
 
 /// Ends the whole process (every thread) with `status`.

@@ -166,12 +166,13 @@ fn editing_one_library_recompiles_it_and_not_the_other() {
     let b_entry = compile_unit_entry(&db, program, "(b)");
     let a_first = compile_unit_entry(&db, program, "(a)");
     let program_first = compile_unit_entry(&db, program, "program");
-    // The base library, (a), (b) and the program, lowered and then generated.
+    // The base library, (a), (b), the program and the unit that ends it, lowered and then
+    // generated.
     let compiled_first = compiled(&first);
-    assert_eq!(compiled_first.len(), 4, "{first:?}");
+    assert_eq!(compiled_first.len(), 5, "{first:?}");
     assert!(compiled_first.contains(&&b_entry) && compiled_first.contains(&&a_first));
     let generated_first = generated(&first);
-    assert_eq!(generated_first.len(), 4, "{first:?}");
+    assert_eq!(generated_first.len(), 5, "{first:?}");
     assert!(generated_first.contains(&b_entry) && generated_first.contains(&a_first));
 
     // Asking again, with no edit, executes no query at all.
@@ -346,13 +347,13 @@ fn the_base_library_is_lowered_and_generated_once_for_every_program() {
     let executed = db.take_executed();
     assert_eq!(
         compiled(&executed).len(),
-        2,
-        "the base library and the program"
+        3,
+        "the base library, the program and the unit that ends it"
     );
     assert_eq!(
         generated(&executed).len(),
-        2,
-        "the base library and the program"
+        3,
+        "the base library, the program and the unit that ends it"
     );
     assert_eq!(exit_status(&db, second), 4);
     let executed = db.take_executed();

@@ -388,6 +388,25 @@ impl Gen<'_> {
                 self.a.mov(rdi, r15)?;
                 self.call_service(svc::PRINT_OFFSET)?;
             }
+            "$io" => {
+                self.load(Reg::Rsi, ops[0])?;
+                self.load(Reg::Rdx, ops[1])?;
+                self.load(Reg::Rcx, ops[2])?;
+                self.load(Reg::R8, ops[3])?;
+                self.load(Reg::R9, ops[4])?;
+                self.a.mov(rdi, r15)?;
+                self.call_service(svc::IO_OFFSET)?;
+            }
+            "$print-to-string" => {
+                // Allocates (a fresh string when the buffer is #f): retried from the loads.
+                let retry = self.retry_label()?;
+                self.load(Reg::Rsi, ops[0])?;
+                self.load(Reg::Rdx, ops[1])?;
+                self.load(Reg::Rcx, ops[2])?;
+                self.load(Reg::R8, ops[3])?;
+                self.a.mov(rdi, r15)?;
+                self.call_allocating_service(svc::PRINT_TO_STRING_OFFSET, retry)?;
+            }
 
             // ---- Records (internal: stdlib/records.scm checks types and indexes).
             "$record?" => self.object_test(ops[0], HEADER_RECORD)?,

@@ -2,7 +2,7 @@
 //! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
 //! written in Scheme in `stdlib/base-procedures.scm`, `lists.scm`, `sequences.scm`,
 //! `unicode.scm`, `bitwise.scm`, `fixnums.scm`, `records.scm`, `conditions.scm`,
-//! `exceptions.scm` and `promises.scm` (the macros of those topics are in their files too).
+//! `exceptions.scm`, `ports.scm` and `promises.scm` (the macros of those topics are in their files too).
 //! The standard libraries (`(rnrs base)`, `(scheme base)`, ...) each export the part of it
 //! their standard lists ([`super::standard_libraries`]).
 //!
@@ -25,6 +25,14 @@ use std::rc::Rc;
 
 /// The name of the base library's unit.
 pub const UNIT_NAME: &str = "(loko base)";
+
+/// The name of the unit that ends every Scheme program, after the program's own unit.
+pub const PROGRAM_END_UNIT_NAME: &str = "(loko program-end)";
+
+/// That unit, as IR text: it flushes the output ports (`stdlib/ports.scm`), so that what the
+/// program wrote to stdout is not lost when it returns rather than calling `exit`. A unit of
+/// its own, so that the program's expansion shows only the program.
+pub const PROGRAM_END_UNIT: &str = "(program ((global $base::$flush-output-ports)))";
 
 /// The base library's Scheme source, in order: the derived forms, then the procedures.
 const STDLIB: &[(&str, &str)] = &[
@@ -66,6 +74,10 @@ const STDLIB: &[(&str, &str)] = &[
         include_str!("../../../stdlib/exceptions.scm"),
     ),
     (
+        "stdlib/ports.scm",
+        include_str!("../../../stdlib/ports.scm"),
+    ),
+    (
         "stdlib/promises.scm",
         include_str!("../../../stdlib/promises.scm"),
     ),
@@ -101,6 +113,10 @@ const CORE_FORMS: &[(&str, CoreForm)] = &[
     ("syntax-error", CoreForm::SyntaxError),
 ];
 
+/// Primitives the base library defines again in Scheme under the same name (`stdlib/ports.scm`:
+/// output to any port); only IR text reaches the primitives, as `(primitive display)`.
+const REDEFINED_PRIMITIVES: &[&str] = &["display", "write", "newline"];
+
 const AUXILIARY: &[&str] = &["else", "=>", "unquote", "unquote-splicing"];
 
 /// The macros written in Rust, for the base library's own macros (internal names).
@@ -130,6 +146,9 @@ pub fn install(ex: &mut Expander<'_>) -> Result<Rc<Exports>, Diagnostic> {
     bind(ex, "...", ellipsis);
     bind(ex, "_", underscore);
     for primitive in PRIMITIVES {
+        if REDEFINED_PRIMITIVES.contains(&primitive.name) {
+            continue;
+        }
         let name = Symbol::intern(primitive.name);
         let binding = ex.bindings.add(Binding::Primitive(name));
         if primitive.name.starts_with('$') {

@@ -1,0 +1,46 @@
+;; R7RS ports: parameterize current-output-port into a string port, bytevector ports,
+;; write-shared/write-simple, call-with-port, and output to stderr in order with stdout.
+(import (scheme base) (scheme write) (scheme process-context))
+
+(define out (open-output-string))
+(parameterize ((current-output-port out))
+  (display "inside ")
+  (write "parameterize")
+  (newline))
+(display "captured: ")
+(write (get-output-string out))
+(newline)
+
+(define bout (open-output-bytevector))
+(write-u8 1 bout)
+(write-bytevector (bytevector 2 3 4) bout)
+(write-bytevector (string->utf8 "é") bout)
+(write (get-output-bytevector bout))
+(newline)
+
+(define bin (open-input-bytevector (bytevector 10 20 30 40 50)))
+(write (list (u8-ready? bin) (peek-u8 bin) (read-u8 bin) (read-bytevector 2 bin)))
+(let ((bv (make-bytevector 4 0)))
+  (write (list (read-bytevector! bv bin 1) bv (eof-object? (read-u8 bin)))))
+(newline)
+
+(write-shared '(1 2 3))
+(write-simple " simple")
+(newline)
+
+(write (call-with-port (open-input-string "x y") (lambda (p) (read-string 3 p))))
+(newline)
+(write (list (input-port-open? (open-input-string "")) (textual-port? (current-output-port))
+             (binary-port? bout) (output-port-open? bout)))
+(newline)
+(write (list (utf8->string (bytevector #x61 #xff #x62 #xce)) (utf8->string (string->utf8 "abcdé") 1 4)
+             (string->utf8 "λx" 0 1)))
+(newline)
+
+(display "stdout first, " )
+(display "then stderr\n" (current-error-port))
+(display "stdout again\n")
+(flush-output-port)
+(write-string "written" (current-output-port) 2 5)
+(newline)
+(exit 3)
