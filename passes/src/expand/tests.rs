@@ -1276,7 +1276,6 @@ fn standard_library_gaps() {
         (scheme eval) lacks 2: environment eval
         (scheme load) lacks 1: load
         (scheme process-context) lacks 3: emergency-exit get-environment-variable get-environment-variables
-        (scheme read) lacks 1: read
         (scheme repl) lacks 1: interaction-environment
         (scheme time) lacks 3: current-jiffy current-second jiffies-per-second
         (scheme write) lacks 2: write-shared write-simple
