@@ -319,34 +319,28 @@ fn dump_ir_read_of_scheme_source_prints_the_datums() {
             ;; make_tail_calls_explicit (ExplicitTails)
             (program () (begin ((global $base::display) (quote "Hello, World!\n")) (quote (a . #(1 2.5 #\x)))))
 
-            ;; unit (loko program-end)
-            ;; expand (CoreScheme)
-            (program ((global $base::$flush-output-ports)))
-
-            ;; convert_letrec (NoLetrec)
-            (program ((global $base::$flush-output-ports)))
-
-            ;; remove_one_armed_if (NoOneArmedIf)
-            (program ((global $base::$flush-output-ports)))
-
-            ;; convert_assignments (NoAssignments)
-            (program ((global $base::$flush-output-ports)))
-
-            ;; convert_direct_calls (NoAssignments)
-            (program ((global $base::$flush-output-ports)))
-
-            ;; convert_closures (Closures)
-            (program () ((global $base::$flush-output-ports)))
-
-            ;; make_tail_calls_explicit (ExplicitTails)
-            (program () (tail-call (global $base::$flush-output-ports)))
-
             ;; select (Machine)
             ;; scheme:program
             ;; allocate (Machine)
             ;; scheme:program
             ;; frame: 1 slot
-            ;; homes: v0 unused
+            ;; homes: v0 unused, v1 rbx
+            ;; encode (amd64)
+            ;; scheme:program
+            ;; unit (loko program-end)
+            ;; expand (CoreScheme)
+            ;; convert_letrec (NoLetrec)
+            ;; remove_one_armed_if (NoOneArmedIf)
+            ;; convert_assignments (NoAssignments)
+            ;; convert_direct_calls (NoAssignments)
+            ;; convert_closures (Closures)
+            ;; make_tail_calls_explicit (ExplicitTails)
+            ;; select (Machine)
+            ;; scheme:program
+            ;; allocate (Machine)
+            ;; scheme:program
+            ;; frame: 1 slot
+            ;; homes: v0 unused, v1 rbx
             ;; encode (amd64)
             ;; scheme:program
         "#]],
@@ -419,29 +413,40 @@ fn dump_ir_of_the_machine_level() {
     assert_eq!(
         headers,
         [
+            ";; unit program",
             ";; select (Machine)",
             ";; scheme:program",
             ";; scheme:program::add-one",
             ";; allocate (Machine)",
             ";; scheme:program",
             ";; frame: 1 slot",
-            ";; homes: v0 unused, v1 rbx, v2 rbx, v3 rbx",
+            ";; homes: v0 unused, v1 rbx, v2 slot 0, v3 rbx, v4 rbx",
             ";; scheme:program::add-one",
             ";; frame: 1 slot",
-            ";; homes: v4 rbx, v5 unused",
+            ";; homes: v5 rbx, v6 unused",
             ";; encode (amd64)",
             ";; scheme:program",
             ";; scheme:program::add-one",
+            // Every Scheme program ends with this unit (ARCHITECTURE.md, "Ports").
+            ";; unit (loko program-end)",
+            ";; select (Machine)",
+            ";; scheme:program",
+            ";; allocate (Machine)",
+            ";; scheme:program",
+            ";; frame: 1 slot",
+            ";; homes: v0 unused, v1 rbx",
+            ";; encode (amd64)",
+            ";; scheme:program",
         ],
         "{shown}"
     );
     let select = &shown[..shown.find(";; allocate").unwrap()];
-    assert!(select.contains("mov v4, rdx"), "{select}");
+    assert!(select.contains("mov v5, rdx"), "{select}");
     assert!(select.contains("; preserves nothing"), "{select}");
     assert!(select.contains("; preserves rbx rbp r12 r13"), "{select}");
     let allocate = &shown[shown.find(";; allocate").unwrap()..shown.find(";; encode").unwrap()];
     assert!(allocate.contains("mov rbx,rdx"), "{allocate}");
-    assert!(!allocate.contains("v4,"), "{allocate}");
+    assert!(!allocate.contains("v5,"), "{allocate}");
     assert!(allocate.contains("; live slots ["), "{allocate}");
     let encode = &shown[shown.find(";; encode").unwrap()..];
     assert!(
