@@ -147,44 +147,32 @@
   (syntax-rules ()
     ((_ p) (unless (eq? ($port-mode p) 'block) ($flush-port p)))))
 
-(define ($put-char p c)
-  (when (= ($port-pos p) (string-length ($port-buffer p))) ($flush-port p))
-  (string-set! ($port-buffer p) ($port-pos p) c)
-  ($set-port-pos! p (+ ($port-pos p) 1)))
+;; Defines (put-one p x), which puts one element into the port's buffer, and
+;; (put-range p from start end), which copies the elements [start, end) of `from` into it,
+;; draining as it fills: for strings (textual ports) and for bytevectors (binary ports).
+(define-syntax $define-puts
+  (syntax-rules ()
+    ((_ put-one put-range length ref store!)
+     (begin
+       (define (put-one p x)
+         (when (= ($port-pos p) (length ($port-buffer p))) ($flush-port p))
+         (store! ($port-buffer p) ($port-pos p) x)
+         ($set-port-pos! p (+ ($port-pos p) 1)))
+       (define (put-range p from start end)
+         (let loop ((start start))
+           (when (< start end)
+             (let* ((buffer ($port-buffer p))
+                    (pos ($port-pos p))
+                    (n (min (- end start) (- (length buffer) pos))))
+               (if (= n 0)
+                   (begin ($flush-port p) (loop start))
+                   (begin
+                     (do ((i 0 (+ i 1))) ((= i n)) (store! buffer (+ pos i) (ref from (+ start i))))
+                     ($set-port-pos! p (+ pos n))
+                     (loop (+ start n))))))))))))
 
-;; Copies the characters [start, end) of `s` into the port's buffer, draining as it fills.
-(define ($put-string p s start end)
-  (let loop ((start start))
-    (when (< start end)
-      (let* ((buffer ($port-buffer p))
-             (pos ($port-pos p))
-             (n (min (- end start) (- (string-length buffer) pos))))
-        (if (= n 0)
-            (begin ($flush-port p) (loop start))
-            (begin
-              (do ((i 0 (+ i 1))) ((= i n)) (string-set! buffer (+ pos i) (string-ref s (+ start i))))
-              ($set-port-pos! p (+ pos n))
-              (loop (+ start n))))))))
-
-(define ($put-u8 p b)
-  (when (= ($port-pos p) (bytevector-length ($port-buffer p))) ($flush-port p))
-  (bytevector-u8-set! ($port-buffer p) ($port-pos p) b)
-  ($set-port-pos! p (+ ($port-pos p) 1)))
-
-(define ($put-bytes p bv start end)
-  (let loop ((start start))
-    (when (< start end)
-      (let* ((buffer ($port-buffer p))
-             (pos ($port-pos p))
-             (n (min (- end start) (- (bytevector-length buffer) pos))))
-        (if (= n 0)
-            (begin ($flush-port p) (loop start))
-            (begin
-              (do ((i 0 (+ i 1)))
-                  ((= i n))
-                (bytevector-u8-set! buffer (+ pos i) (bytevector-u8-ref bv (+ start i))))
-              ($set-port-pos! p (+ pos n))
-              (loop (+ start n))))))))
+($define-puts $put-char $put-string string-length string-ref string-set!)
+($define-puts $put-u8 $put-bytes bytevector-length bytevector-u8-ref bytevector-u8-set!)
 
 ;; `display` (`write` when `write?`) of `obj` to the textual output port `p`: printed by the
 ;; runtime straight into the buffer when it fits, through a fresh string when it does not.

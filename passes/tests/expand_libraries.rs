@@ -43,21 +43,21 @@ fn r6rs_program_with_two_libraries() {
         "r6rs/main.sps",
         "r6rs/lib",
         expect![[r#"
-        ;; unit (util helpers)
-        (program (begin (set-global! util/helpers::make-adder
-                          (lambda (n.0) (lambda (x.1) ((primitive +) x.1 n.0))))
-                   (set-global! util/helpers::secret-double (lambda (x.2) ((primitive *) (quote 2) x.2)))))
-        ;; unit (util macros)
-        (program (set-global! util/macros::helper (lambda (x.0) ((primitive +) x.0 (quote 1)))))
-        ;; unit program
-        (program (begin (set-global! program::helper (quote the-programs-own-helper))
-                   ((primitive display)
-                    ((global util/macros::helper) ((global util/helpers::secret-double) (quote 5))))
-                   ((primitive newline))
-                   ((primitive display) (((global util/helpers::make-adder) (quote 1)) (quote 2)))
-                   ((primitive newline))
-                   ((primitive display) (global program::helper))))
-    "#]],
+            ;; unit (util helpers)
+            (program (begin (set-global! util/helpers::make-adder
+                              (lambda (n.0) (lambda (x.1) ((primitive +) x.1 n.0))))
+                       (set-global! util/helpers::secret-double (lambda (x.2) ((primitive *) (quote 2) x.2)))))
+            ;; unit (util macros)
+            (program (set-global! util/macros::helper (lambda (x.0) ((primitive +) x.0 (quote 1)))))
+            ;; unit program
+            (program (begin (set-global! program::helper (quote the-programs-own-helper))
+                       ((global $base::display)
+                        ((global util/macros::helper) ((global util/helpers::secret-double) (quote 5))))
+                       ((global $base::newline))
+                       ((global $base::display) (((global util/helpers::make-adder) (quote 1)) (quote 2)))
+                       ((global $base::newline))
+                       ((global $base::display) (global program::helper))))
+        "#]],
     );
 }
 
@@ -67,17 +67,17 @@ fn r7rs_program_with_two_define_libraries() {
         "r7rs/main.scm",
         "r7rs/lib",
         expect![[r#"
-        ;; unit (greet core)
-        (program (begin (set-global! greet/core::shout
-                          (lambda (s.0) ((global greet/core::string-append-3) s.0 (quote "!"))))
-                   (set-global! greet/core::string-append-3 (lambda (a.1 b.2) ((primitive list) a.1 b.2)))))
-        ;; unit (greet names)
-        (program (set-global! greet/names::default-name (quote "world")))
-        ;; unit program
-        (program (begin ((primitive display)
-                         ((global greet/core::shout) (global greet/names::default-name)))
-                   ((primitive display) ((global greet/core::shout) (global greet/names::default-name)))
-                   ((primitive newline))))
-    "#]],
+            ;; unit (greet core)
+            (program (begin (set-global! greet/core::shout
+                              (lambda (s.0) ((global greet/core::string-append-3) s.0 (quote "!"))))
+                       (set-global! greet/core::string-append-3 (lambda (a.1 b.2) ((primitive list) a.1 b.2)))))
+            ;; unit (greet names)
+            (program (set-global! greet/names::default-name (quote "world")))
+            ;; unit program
+            (program (begin ((global $base::display)
+                             ((global greet/core::shout) (global greet/names::default-name)))
+                       ((global $base::display) ((global greet/core::shout) (global greet/names::default-name)))
+                       ((global $base::newline))))
+        "#]],
     );
 }
