@@ -162,7 +162,7 @@ pub fn expand_program(db: &dyn Db, program: Source) -> Result<Vec<ExpandedUnit>,
     let namespace = namespace(&format!("program {path}"))?;
     let mut libraries = DbLibraries { db };
     let mut world = crate::expand_time::World::new();
-    let expansion = passes::expand::expand_program_from(
+    let expansion = passes::expand::expand_from(
         &base,
         namespace,
         path,

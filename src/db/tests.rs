@@ -339,6 +339,34 @@ fn a_cyclic_import_is_reported_not_looped() {
 }
 
 #[test]
+fn an_edit_that_makes_an_import_cycle_is_reported_and_can_be_undone() {
+    let dir = TempDir::new("cycle-edit");
+    dir.write(
+        "p.sls",
+        "(library (p) (export p-value) (import (rnrs) (q)) (define (p-value) (+ 1 (q-value))))",
+    );
+    let q_path = dir.write("q.sls", &library("q", 4));
+    let program_path = dir.write("program.sps", "(import (rnrs) (p)) (exit (p-value))");
+    let mut db = Database::with_library_roots(vec![dir.0.clone()]);
+    let program = db.load(&program_path).expect("the program is there");
+    assert_eq!(exit_status(&db, program), 5);
+
+    // (q) now imports (p): salsa meets the cycle while re-validating (p)'s expansion.
+    let q = db.load(&q_path).expect("(q) was read");
+    q.set_text(&mut db)
+        .to("(library (q) (export q-value) (import (rnrs) (p)) (define (q-value) 4))".into());
+    let message = image(&db, program)
+        .as_ref()
+        .err()
+        .cloned()
+        .unwrap_or_default();
+    assert!(message.contains("cyclic import"), "{message}");
+
+    q.set_text(&mut db).to(library("q", 6));
+    assert_eq!(exit_status(&db, program), 7);
+}
+
+#[test]
 fn the_base_library_is_lowered_and_generated_once_for_every_program() {
     let db = Database::default();
     let first = Source::new(&db, "first.sps".into(), "(import (rnrs)) (exit 3)".into());

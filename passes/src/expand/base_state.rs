@@ -176,7 +176,8 @@ mod tests {
             for _ in 0..2 {
                 let mut loader = FileSystem::from_env();
                 let reused = expand_from(&base, 0, "p.sps", &datums, &forms, &mut loader, None)
-                    .unwrap_or_else(|d| panic!("{d}"));
+                    .unwrap_or_else(|d| panic!("{d}"))
+                    .units;
                 assert_eq!(texts(&reused), texts(&fresh));
             }
         }

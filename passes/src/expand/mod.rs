@@ -99,28 +99,6 @@ pub fn expand_from<'l>(
     forms: &[DatumId],
     loader: &'l mut dyn LibrarySource,
     runner: Option<&'l mut dyn PhaseRunner>,
-) -> Result<Vec<Unit>, Diagnostic> {
-    Ok(expand_program_from(base, namespace, path, datums, forms, loader, runner)?.units)
-}
-
-/// What [`expand_program_from`] gives: the units, and which of them are libraries the loader
-/// expanded separately.
-pub struct Expansion {
-    /// All units in dependency order, the program last.
-    pub units: Vec<Unit>,
-    /// The separately expanded libraries merged in (their units are among `units`).
-    pub libraries: Vec<std::rc::Rc<delta::LibraryDelta>>,
-}
-
-/// [`expand_from`], saying which units came from separately expanded libraries.
-pub fn expand_program_from<'l>(
-    base: &base_state::BaseState,
-    namespace: u32,
-    path: &str,
-    datums: &Datums,
-    forms: &[DatumId],
-    loader: &'l mut dyn LibrarySource,
-    runner: Option<&'l mut dyn PhaseRunner>,
 ) -> Result<Expansion, Diagnostic> {
     let mut expander = base.expander(namespace, loader, runner);
     expander.expand_file(path, datums, forms)?;
@@ -128,4 +106,13 @@ pub fn expand_program_from<'l>(
         units: expander.units,
         libraries: expander.merged,
     })
+}
+
+/// What [`expand_from`] gives: the units, and which of them are libraries the loader expanded
+/// separately.
+pub struct Expansion {
+    /// All units in dependency order, the program last.
+    pub units: Vec<Unit>,
+    /// The separately expanded libraries merged in (their units are among `units`).
+    pub libraries: Vec<std::rc::Rc<delta::LibraryDelta>>,
 }
