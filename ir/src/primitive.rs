@@ -183,6 +183,11 @@ pub static PRIMITIVES: &[Primitive] = &[
     prim("$record-rtd", Exactly(1)),
     prim("$record-ref", Exactly(2)),
     prim("$record-set!", Exactly(3)),
+    // Internal, for eq- and eqv-hashtables (stdlib/hashtables.scm): a value's word as a fixnum
+    // (its low three bits cleared: for a heap object its address, which a collection changes),
+    // and the number of collections so far.
+    prim("$object-address", Exactly(1)),
+    prim("$collections", Exactly(0)),
 ];
 
 /// The primitive named `name`, if there is one.

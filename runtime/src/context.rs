@@ -116,6 +116,7 @@ pub const SEGMENT_TOP: i32 = offset_of!(Context, segment_top) as i32;
 pub const SEAL_FLOOR: i32 = offset_of!(Context, seal_floor) as i32;
 pub const SEALS_EVACUATED: i32 = offset_of!(Context, seals_evacuated) as i32;
 pub const CAPTURES: i32 = offset_of!(Context, captures) as i32;
+pub const COLLECTIONS: i32 = offset_of!(Context, collections) as i32;
 /// The size of the block, which the code generator reserves at the start of the data.
 pub const SIZE: usize = core::mem::size_of::<Context>();
 

@@ -430,6 +430,16 @@ impl Gen<'_> {
                 self.a.rep().stosq()?;
                 self.a.lea(rax, qword_ptr(rdx + TAG_OBJECT as i32))?;
             }
+            // ---- Hashtables (internal: stdlib/hashtables.scm).
+            "$object-address" => {
+                self.load(Reg::Rax, ops[0])?;
+                self.a.and(rax, -8)?;
+            }
+            "$collections" => {
+                self.a
+                    .mov(rax, self.ctx_field(runtime::context::COLLECTIONS))?;
+                self.a.shl(rax, FIXNUM_SHIFT)?;
+            }
             "$record-rtd" => {
                 self.load(Reg::Rax, ops[0])?;
                 self.a.mov(rax, qword_ptr(rax + OBJECT_DATA))?;

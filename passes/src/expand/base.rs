@@ -2,8 +2,8 @@
 //! derived forms written as `syntax-rules` macros in `stdlib/base.scm`, and the procedures
 //! written in Scheme in `stdlib/base-procedures.scm`, `lists.scm`, `sequences.scm`,
 //! `unicode.scm`, `bitwise.scm`, `fixnums.scm`, `records.scm`, `conditions.scm`,
-//! `exceptions.scm`, `ports.scm`, `reader.scm` and `promises.scm` (the macros of those topics
-//! are in their files too).
+//! `exceptions.scm`, `ports.scm`, `reader.scm`, `promises.scm` and `hashtables.scm` (the
+//! macros of those topics are in their files too).
 //! The standard libraries (`(rnrs base)`, `(scheme base)`, ...) each export the part of it
 //! their standard lists ([`super::standard_libraries`]).
 //!
@@ -85,6 +85,10 @@ const STDLIB: &[(&str, &str)] = &[
     (
         "stdlib/promises.scm",
         include_str!("../../../stdlib/promises.scm"),
+    ),
+    (
+        "stdlib/hashtables.scm",
+        include_str!("../../../stdlib/hashtables.scm"),
     ),
     (
         "stdlib/syntax-case.scm",
