@@ -163,11 +163,12 @@
            (when (< start end)
              (let* ((buffer ($port-buffer p))
                     (pos ($port-pos p))
-                    (n (min (- end start) (- (length buffer) pos))))
+                    (room (- (length buffer) pos))
+                    (n (if (< (- end start) room) (- end start) room)))
                (if (= n 0)
                    (begin ($flush-port p) (loop start))
                    (begin
-                     (do ((i 0 (+ i 1))) ((= i n)) (store! buffer (+ pos i) (ref from (+ start i))))
+                     ($copy! 'put-range ref store! (length buffer) buffer pos from start (+ start n))
                      ($set-port-pos! p (+ pos n))
                      (loop (+ start n))))))))))))
 
